@@ -18,7 +18,7 @@ from typing_extensions import Unpack, override
 
 from ._hooks import PortkeyClientMixin, prepare_client
 from ._http import httpx
-from ._options import PortkeyOptionsDict, options_as_dict, replace_options
+from ._options import PortkeyOptionsDict
 
 if TYPE_CHECKING:
     from .resources.feedback import AsyncFeedback, Feedback
@@ -130,16 +130,17 @@ class Portkey(PortkeyClientMixin, openai.OpenAI):  # pyright: ignore[reportIncom
         Options not passed keep their value; an option passed as `None` (or `False`) is set to that.
         """
         return self.__class__(
-            base_url=base_url or str(self.base_url),
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             http_client=http_client or self._client,
-            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
-            default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
-            default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
-            websocket_base_url=websocket_base_url or self.websocket_base_url,
-            webhook_secret=webhook_secret or self.webhook_secret,
-            calculate_audio_duration=self.calculate_audio_duration,
-            **options_as_dict(replace_options(self._portkey_options, options)),  # type: ignore[arg-type]
+            **self._copy_arguments(
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
+                default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
+                websocket_base_url=websocket_base_url,
+                webhook_secret=webhook_secret,
+                options=options,
+            ),
         )
 
     with_options = copy  # type: ignore[assignment]  # pyright: ignore[reportIncompatibleMethodOverride, reportAssignmentType]
@@ -233,16 +234,17 @@ class AsyncPortkey(PortkeyClientMixin, openai.AsyncOpenAI):  # pyright: ignore[r
         Options not passed keep their value; an option passed as `None` (or `False`) is set to that.
         """
         return self.__class__(
-            base_url=base_url or str(self.base_url),
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             http_client=http_client or self._client,
-            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
-            default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
-            default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
-            websocket_base_url=websocket_base_url or self.websocket_base_url,
-            webhook_secret=webhook_secret or self.webhook_secret,
-            calculate_audio_duration=self.calculate_audio_duration,
-            **options_as_dict(replace_options(self._portkey_options, options)),  # type: ignore[arg-type]
+            **self._copy_arguments(
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
+                default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
+                websocket_base_url=websocket_base_url,
+                webhook_secret=webhook_secret,
+                options=options,
+            ),
         )
 
     with_options = copy  # type: ignore[assignment]  # pyright: ignore[reportIncompatibleMethodOverride, reportAssignmentType]

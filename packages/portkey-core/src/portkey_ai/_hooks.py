@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from openai import NotGiven, Timeout
 from openai._base_client import BaseClient
 from openai._models import FinalRequestOptions, SecurityOptions
 from typing_extensions import override
@@ -21,7 +22,15 @@ from ._constants import LOCAL_GATEWAY_URL, PORTKEY_GATEWAY_URL
 from ._exceptions import APIStatusError, MissingAPIKeyError, RequestTimeoutError
 from ._extensions import PROVIDED_BY, find_factory, missing
 from ._http import httpx
-from ._options import PortkeyOptions, build_headers, check_header_value, make_options, masked_option_items
+from ._options import (
+    PortkeyOptions,
+    build_headers,
+    check_header_value,
+    make_options,
+    masked_option_items,
+    options_as_dict,
+    replace_options,
+)
 from ._response_headers import attach_headers
 from ._version import __version__
 
@@ -114,6 +123,8 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
     _portkey_options: PortkeyOptions
     _portkey_user_headers: dict[str, str]
     api_key: str
+    calculate_audio_duration: bool
+    websocket_base_url: str | httpx.URL | None
     organization: str | None
     project: str | None
     webhook_secret: str | None
@@ -184,6 +195,31 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
     @override
     def _process_response_data(self, *, data: object, cast_to: type[Any], response: httpx.Response) -> Any:
         return attach_headers(super()._process_response_data(data=data, cast_to=cast_to, response=response), response)
+
+    def _copy_arguments(
+        self,
+        *,
+        base_url: str | httpx.URL | None,
+        timeout: float | Timeout | None | NotGiven,
+        max_retries: int | NotGiven,
+        default_headers: dict[str, str],
+        default_query: dict[str, object],
+        websocket_base_url: str | httpx.URL | None,
+        webhook_secret: str | None,
+        options: Mapping[str, object],
+    ) -> dict[str, Any]:
+        """Constructor arguments for `copy`: this client's settings with the given changes."""
+        return {
+            "base_url": base_url or str(self.base_url),
+            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
+            "max_retries": self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            "default_headers": default_headers,
+            "default_query": default_query,
+            "websocket_base_url": websocket_base_url or self.websocket_base_url,
+            "webhook_secret": webhook_secret or self.webhook_secret,
+            "calculate_audio_duration": self.calculate_audio_duration,
+            **options_as_dict(replace_options(self._portkey_options, options)),
+        }
 
     def _extension_resource(self, name: str) -> Any:
         """The resource a sibling distribution registered under `name`, created once per client."""

@@ -1,0 +1,28 @@
+# The two commands a newcomer runs (see README): `make demo` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: bootstrap demo test lint typecheck bench
+
+bootstrap:
+	@scripts/bootstrap
+
+## Demo of the SDK against a local open-source gateway and a fake provider (starts and stops them itself).
+demo: bootstrap
+	uv run python examples/quickstart.py
+
+## The whole test suite (starts every server it needs).
+test: bootstrap
+	uv run pytest
+
+lint: bootstrap
+	uv run ruff check .
+	uv run ruff format --check .
+	uv run mypy packages tests examples bench
+
+typecheck: bootstrap
+	UV_PROJECT_ENVIRONMENT=.venv-typecheck uv sync --quiet --locked --all-packages --no-editable
+	UV_PROJECT_ENVIRONMENT=.venv-typecheck uv run --no-sync pyright
+
+bench: bootstrap
+	uv run python -m bench
