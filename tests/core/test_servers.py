@@ -1,0 +1,705 @@
+"""The fake provider's own behaviour: endpoints, streaming format, recording and every fault (sync and async)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from portkey_ai._http import httpx
+from tests.servers import node_servers
+from tests.servers.availability import unavailable
+from tests.servers.fake_provider import MODELS, FakeProvider, Fault, echo_text, fake_embedding
+from tests.servers.node_servers import (
+    REPO_ROOT,
+    NodeServer,
+    ServerUnavailable,
+    patched_prism_spec,
+    spec_source,
+    start_gateway,
+    start_prism,
+)
+
+CHAT = "/v1/chat/completions"
+MESSAGES = [
+    {"role": "system", "content": "be brief"},
+    {"role": "user", "content": "first question"},
+    {"role": "assistant", "content": "first answer"},
+    {"role": "user", "content": "hello fake world"},
+]
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "city": {"type": "string"},
+                "days": {"type": "integer"},
+                "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                "verbose": {"type": "boolean"},
+            },
+            "required": ["city", "days", "unit"],
+        },
+    },
+}
+TIME_TOOL = {"type": "function", "function": {"name": "get_time", "parameters": {"type": "object", "properties": {}}}}
+
+
+def chat_body(**extra: Any) -> dict[str, Any]:
+    return {"model": "gpt-fake", "messages": MESSAGES, **extra}
+
+
+def sse_data(raw: bytes) -> list[str]:
+    """The ``data:`` payloads of an SSE body, in order."""
+    events = [block for block in raw.decode().split("\n\n") if block]
+    assert all(event.startswith("data: ") for event in events), events
+    return [event[len("data: ") :] for event in events]
+
+
+def assert_chat_stream(payloads: list[str], *, include_usage: bool) -> None:
+    assert payloads[-1] == "[DONE]"
+    chunks = [json.loads(p) for p in payloads[:-1]]
+    assert len(chunks) >= 4
+    assert {c["object"] for c in chunks} == {"chat.completion.chunk"}
+    assert {c["model"] for c in chunks} == {"gpt-fake"}
+    assert len({c["id"] for c in chunks}) == 1
+    assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
+    with_choices = [c for c in chunks if c["choices"]]
+    content = "".join(c["choices"][0]["delta"].get("content") or "" for c in with_choices)
+    assert content == echo_text("hello fake world")
+    assert [c["choices"][0]["finish_reason"] for c in with_choices][-1] == "stop"
+    assert all(c["choices"][0]["finish_reason"] is None for c in with_choices[:-1])
+    if include_usage:
+        assert chunks[-1]["choices"] == []
+        assert chunks[-1]["usage"]["completion_tokens"] == len(with_choices) - 2
+        assert all(c["usage"] is None for c in chunks[:-1])
+    else:
+        assert all("usage" not in c for c in chunks)
+
+
+def assert_tool_call(message: dict[str, Any], name: str) -> dict[str, Any]:
+    assert message["content"] is None
+    (call,) = message["tool_calls"]
+    assert call["type"] == "function"
+    assert call["id"].startswith("call_")
+    assert call["function"]["name"] == name
+    arguments: dict[str, Any] = json.loads(call["function"]["arguments"])
+    return arguments
+
+
+def decode_base64_embedding(value: str) -> list[float]:
+    raw = base64.b64decode(value)
+    return list(struct.unpack(f"<{len(raw) // 4}f", raw))
+
+
+def raw_request(path: str = "/v1/models") -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+
+
+@pytest.fixture
+def client(fake_provider: FakeProvider) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=fake_provider.url, trust_env=False) as c:
+        yield c
+
+
+@pytest.fixture
+async def aclient(fake_provider: FakeProvider) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=fake_provider.url, trust_env=False) as c:
+        yield c
+
+
+class TestEndpoints:
+    def test_chat_echoes_the_last_user_message(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        first = client.post(CHAT, json=chat_body())
+        second = client.post(CHAT, json=chat_body(model="other-model"))
+        assert first.status_code == 200
+        body = first.json()
+        assert body["object"] == "chat.completion"
+        assert body["model"] == "gpt-fake"
+        assert second.json()["model"] == "other-model"
+        assert body["choices"][0]["message"] == {
+            "role": "assistant",
+            "content": "echo: hello fake world",
+            "refusal": None,
+        }
+        assert body["choices"][0]["finish_reason"] == "stop"
+        assert body["usage"] == {"prompt_tokens": 9, "completion_tokens": 4, "total_tokens": 13}
+        assert first.headers["x-fake-deployment"] == fake_provider.name
+        assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+    def test_chat_content_parts(self, client: httpx.Client) -> None:
+        content = [{"type": "text", "text": "look at"}, {"type": "image_url", "image_url": {"url": "x"}}]
+        body = client.post(CHAT, json={"model": "m", "messages": [{"role": "user", "content": content}]}).json()
+        assert body["choices"][0]["message"]["content"] == echo_text("look at")
+
+    @pytest.mark.parametrize("include_usage", [False, True])
+    def test_chat_stream(self, client: httpx.Client, include_usage: bool) -> None:
+        options = {"stream_options": {"include_usage": True}} if include_usage else {}
+        with client.stream("POST", CHAT, json=chat_body(stream=True, **options)) as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            assert response.headers["transfer-encoding"] == "chunked"
+            raw = response.read()
+        assert_chat_stream(sse_data(raw), include_usage=include_usage)
+
+    def test_chat_tools(self, client: httpx.Client) -> None:
+        body = client.post(CHAT, json=chat_body(tools=[WEATHER_TOOL, TIME_TOOL])).json()
+        assert body["choices"][0]["finish_reason"] == "tool_calls"
+        arguments = assert_tool_call(body["choices"][0]["message"], "get_weather")
+        assert arguments == {"city": "text", "days": 1, "unit": "celsius"}
+        chosen = {"type": "function", "function": {"name": "get_time"}}
+        body = client.post(CHAT, json=chat_body(tools=[WEATHER_TOOL, TIME_TOOL], tool_choice=chosen)).json()
+        assert assert_tool_call(body["choices"][0]["message"], "get_time") == {}
+        body = client.post(CHAT, json=chat_body(tools=[WEATHER_TOOL], tool_choice="none")).json()
+        assert body["choices"][0]["message"]["content"] == echo_text("hello fake world")
+
+    def test_chat_tools_stream(self, client: httpx.Client) -> None:
+        raw = client.post(CHAT, json=chat_body(tools=[WEATHER_TOOL], stream=True)).content
+        chunks = [json.loads(p) for p in sse_data(raw)[:-1]]
+        calls = [d["tool_calls"][0] for c in chunks if "tool_calls" in (d := c["choices"][0]["delta"])]
+        assert calls[0]["function"]["name"] == "get_weather"
+        arguments = "".join(call["function"]["arguments"] for call in calls)
+        assert json.loads(arguments) == {"city": "text", "days": 1, "unit": "celsius"}
+        assert chunks[-1]["choices"][0]["finish_reason"] == "tool_calls"
+
+    def test_chat_response_format(self, client: httpx.Client) -> None:
+        schema = {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "tags": {"type": "array", "items": {"$ref": "#/$defs/Tag"}}},
+            "required": ["name", "tags"],
+            "$defs": {"Tag": {"type": "object", "properties": {"score": {"type": "number"}}}},
+        }
+        response_format = {"type": "json_schema", "json_schema": {"name": "person", "schema": schema, "strict": True}}
+        body = client.post(CHAT, json=chat_body(response_format=response_format)).json()
+        assert json.loads(body["choices"][0]["message"]["content"]) == {"name": "text", "tags": [{"score": 1.5}]}
+        body = client.post(CHAT, json=chat_body(response_format={"type": "json_object"})).json()
+        assert json.loads(body["choices"][0]["message"]["content"]) == {"echo": "hello fake world"}
+
+    def test_completions(self, client: httpx.Client) -> None:
+        body = client.post("/v1/completions", json={"model": "instruct", "prompt": "say this"}).json()
+        assert body["object"] == "text_completion"
+        assert body["model"] == "instruct"
+        assert [c["text"] for c in body["choices"]] == [echo_text("say this")]
+        raw = client.post("/v1/completions", json={"model": "i", "prompt": "say this", "stream": True}).content
+        payloads = sse_data(raw)
+        assert payloads[-1] == "[DONE]"
+        chunks = [json.loads(p) for p in payloads[:-1]]
+        assert len(chunks) > 1
+        assert "".join(c["choices"][0]["text"] for c in chunks) == echo_text("say this")
+        assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+
+    def test_embeddings(self, client: httpx.Client) -> None:
+        floats = client.post("/v1/embeddings", json={"model": "emb", "input": ["a", "b"]}).json()
+        assert floats["model"] == "emb"
+        assert [d["embedding"] for d in floats["data"]] == [fake_embedding("a"), fake_embedding("b")]
+        assert fake_embedding("a") != fake_embedding("b")
+        encoded = client.post(
+            "/v1/embeddings", json={"model": "emb", "input": "a", "encoding_format": "base64", "dimensions": 5}
+        ).json()
+        assert decode_base64_embedding(encoded["data"][0]["embedding"]) == fake_embedding("a", 5)
+        assert len(fake_embedding("a", 5)) == 5
+
+    def test_models(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        listing = client.get("/v1/models").json()
+        assert [m["id"] for m in listing["data"]] == list(MODELS)
+        model = client.get("/v1/models/my-model").json()
+        assert model == {
+            "id": "my-model",
+            "object": "model",
+            "created": model["created"],
+            "owned_by": fake_provider.name,
+        }
+
+    def test_unknown_path_and_bad_requests(self, client: httpx.Client) -> None:
+        missing = client.post("/v1/nothing", json={})
+        assert missing.status_code == 404
+        assert missing.json()["error"]["code"] == "unknown_url"
+        assert client.get(CHAT).status_code == 404
+        no_model = client.post(CHAT, json={"messages": MESSAGES})
+        assert no_model.status_code == 400
+        assert no_model.json()["error"]["param"] == "model"
+        assert client.post(CHAT, content=b"not json").status_code == 400
+
+    def test_static_routes(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.set_route("GET", "/v1/feedback", status=201, json_body={"ok": True}, headers={"x-extra": "1"})
+        fake_provider.set_route("GET", "/v1/models", body=b"plain", headers={"content-type": "text/plain"})
+        routed = client.get("/v1/feedback")
+        assert (routed.status_code, routed.json(), routed.headers["x-extra"]) == (201, {"ok": True}, "1")
+        assert routed.headers["x-fake-deployment"] == fake_provider.name
+        overridden = client.get("/v1/models")
+        assert (overridden.text, overridden.headers["content-type"]) == ("plain", "text/plain")
+        fake_provider.clear()
+        assert client.get("/v1/feedback").status_code == 404
+
+
+class TestAsyncEndpoints:
+    async def test_chat(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        response = await aclient.post(CHAT, json=chat_body())
+        assert response.json()["choices"][0]["message"]["content"] == echo_text("hello fake world")
+        assert response.headers["x-fake-deployment"] == fake_provider.name
+
+    @pytest.mark.parametrize("include_usage", [False, True])
+    async def test_chat_stream(self, aclient: httpx.AsyncClient, include_usage: bool) -> None:
+        options = {"stream_options": {"include_usage": True}} if include_usage else {}
+        async with aclient.stream("POST", CHAT, json=chat_body(stream=True, **options)) as response:
+            raw = await response.aread()
+        assert_chat_stream(sse_data(raw), include_usage=include_usage)
+
+    async def test_chat_tools(self, aclient: httpx.AsyncClient) -> None:
+        body = (await aclient.post(CHAT, json=chat_body(tools=[WEATHER_TOOL]))).json()
+        assert assert_tool_call(body["choices"][0]["message"], "get_weather")["unit"] == "celsius"
+
+    async def test_completions_embeddings_models(self, aclient: httpx.AsyncClient) -> None:
+        completion = (await aclient.post("/v1/completions", json={"model": "i", "prompt": ["x", "y"]})).json()
+        assert [c["text"] for c in completion["choices"]] == [echo_text("x"), echo_text("y")]
+        embedding = (
+            await aclient.post("/v1/embeddings", json={"model": "e", "input": "x", "encoding_format": "base64"})
+        ).json()
+        assert decode_base64_embedding(embedding["data"][0]["embedding"]) == fake_embedding("x")
+        assert (await aclient.get("/v1/models/m1")).json()["id"] == "m1"
+
+    async def test_concurrent_requests(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        prompts = [f"prompt {i}" for i in range(40)]
+        responses = await asyncio.gather(
+            *(aclient.post("/v1/completions", json={"model": "m", "prompt": p}) for p in prompts)
+        )
+        assert [r.json()["choices"][0]["text"] for r in responses] == [echo_text(p) for p in prompts]
+        assert len(fake_provider.requests) == 40
+
+
+class TestRecording:
+    def test_records_requests(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        client.post(CHAT, params={"a": ["1", "2"], "b": ""}, json=chat_body(), headers={"X-Custom": "Value"})
+        client.get("/v1/models")
+        first, second = fake_provider.requests
+        assert (first.method, first.path, first.query) == ("POST", CHAT, {"a": ["1", "2"], "b": [""]})
+        assert first.headers["x-custom"] == first.headers["X-CUSTOM"] == "Value"
+        assert "X-Custom" in first.headers
+        assert first.json == chat_body()
+        assert json.loads(first.body) == chat_body()
+        assert (second.method, second.body, second.json) == ("GET", b"", None)
+        assert first.peer_port == second.peer_port
+        assert first.received_at <= second.received_at
+
+    def test_keep_alive_and_connection_close(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        client.get("/v1/models")
+        client.get("/v1/models")
+        closing = client.get("/v1/models", headers={"connection": "close"})
+        client.get("/v1/models")
+        ports = [r.peer_port for r in fake_provider.requests]
+        assert ports[0] == ports[1] == ports[2] != ports[3]
+        assert closing.headers["connection"] == "close"
+
+    def test_chunked_request_body(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        parts = [b'{"model": "m", ', b'"prompt": "chunked"}']
+        response = client.post("/v1/completions", content=iter(parts))
+        assert response.json()["choices"][0]["text"] == echo_text("chunked")
+        (request,) = fake_provider.requests
+        assert request.headers["transfer-encoding"] == "chunked"
+        assert request.body == b"".join(parts)
+
+    def test_wait_for_requests(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        thread = threading.Thread(target=lambda: [client.get("/v1/models") for _ in range(3)])
+        thread.start()
+        try:
+            received = fake_provider.wait_for_requests(3, path="/v1/models")
+        finally:
+            thread.join()
+        assert [r.path for r in received] == ["/v1/models"] * 3
+        with pytest.raises(TimeoutError, match="expected 1 request"):
+            fake_provider.wait_for_requests(1, path="/v1/embeddings", timeout=0.05)
+
+    def test_clear(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        client.get("/v1/models")
+        fake_provider.enqueue(Fault(status=500))
+        fake_provider.clear()
+        assert fake_provider.requests == []
+        assert client.get("/v1/models").status_code == 200
+
+    def test_two_deployments(self, fake_provider: FakeProvider, fake_provider_b: FakeProvider) -> None:
+        assert fake_provider.port != fake_provider_b.port
+        assert fake_provider.name != fake_provider_b.name
+        with httpx.Client(trust_env=False) as c:
+            response = c.get(f"{fake_provider_b.base_url}/models")
+        assert response.headers["x-fake-deployment"] == fake_provider_b.name
+        assert fake_provider.requests == []
+        assert len(fake_provider_b.requests) == 1
+
+    def test_without_recording(self) -> None:
+        with FakeProvider("quiet", record=False) as provider, httpx.Client(trust_env=False) as c:
+            assert c.get(f"{provider.base_url}/models").status_code == 200
+            provider.enqueue(Fault(status=500))
+            assert c.get(f"{provider.base_url}/models").status_code == 500
+            assert provider.requests == []
+
+    def test_constructor_validation(self) -> None:
+        with pytest.raises(ValueError, match="name"):
+            FakeProvider("bad name")
+        with pytest.raises(ValueError, match="port"):
+            FakeProvider("ok", port=70000)
+
+    def test_runs_as_a_process(self) -> None:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.servers.fake_provider", "--port", "0", "--name", "proc"],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            assert line.startswith("fake provider proc listening on http://127.0.0.1:")
+            with httpx.Client(trust_env=False) as c:
+                response = c.get(line.split()[-1] + "/v1/models/x")
+            assert response.headers["x-fake-deployment"] == "proc"
+        finally:
+            process.terminate()
+            process.communicate(timeout=10)
+        assert process.returncode == 0
+
+
+class TestAsyncRecording:
+    async def test_wait_for_requests(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        waiter = asyncio.create_task(asyncio.to_thread(fake_provider.wait_for_requests, 2, path=CHAT))
+        await aclient.post(CHAT, json=chat_body())
+        await aclient.get("/v1/models")
+        await aclient.post(CHAT, json=chat_body())
+        received = await waiter
+        assert [r.path for r in received] == [CHAT, CHAT]
+
+    async def test_records_requests(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        await aclient.post("/v1/embeddings", json={"model": "e", "input": "x"}, headers={"X-Trace": "t"})
+        (request,) = fake_provider.requests
+        assert (request.method, request.path, request.headers["x-trace"]) == ("POST", "/v1/embeddings", "t")
+        assert request.json == {"model": "e", "input": "x"}
+
+
+class TestFaults:
+    def test_status(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(status=429, headers={"retry-after": "3"}), Fault(status=503))
+        limited = client.post(CHAT, json=chat_body())
+        unavailable = client.post(CHAT, json=chat_body())
+        healthy = client.post(CHAT, json=chat_body())
+        assert (limited.status_code, limited.headers["retry-after"]) == (429, "3")
+        assert limited.json()["error"] == {
+            "message": f"fake 429 from {fake_provider.name}",
+            "type": "rate_limit_exceeded",
+            "param": None,
+            "code": "fake_429",
+        }
+        assert limited.headers["x-fake-deployment"] == fake_provider.name
+        assert unavailable.status_code == 503
+        assert unavailable.json()["error"]["type"] == "server_error"
+        assert healthy.status_code == 200
+        assert len(fake_provider.requests) == 3
+
+    def test_bodies(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(
+            Fault(status=500, body={"detail": "custom"}),
+            Fault(status=502, body="<html>bad gateway</html>", headers={"content-type": "text/html"}),
+            Fault(body=b'{"ok": 1}'),
+        )
+        custom = client.get("/v1/models")
+        html = client.get("/v1/models")
+        ok = client.get("/v1/models")
+        assert (custom.status_code, custom.json()) == (500, {"detail": "custom"})
+        assert (html.status_code, html.text, html.headers["content-type"]) == (
+            502,
+            "<html>bad gateway</html>",
+            "text/html",
+        )
+        assert (ok.status_code, ok.json(), ok.headers["content-type"]) == (200, {"ok": 1}, "application/json")
+
+    def test_faults_are_matched_by_path_in_order(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(status=500), Fault(status=501), path="/v1/embeddings")
+        assert client.get("/v1/models").status_code == 200
+        statuses = [client.post("/v1/embeddings", json={"model": "e", "input": "x"}).status_code for _ in range(3)]
+        assert statuses == [500, 501, 200]
+
+    def test_extra_headers_on_a_normal_response(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(headers={"x-ratelimit-remaining-requests": "0", "x-fake-deployment": "override"}))
+        response = client.post(CHAT, json=chat_body())
+        assert response.json()["choices"][0]["message"]["content"] == echo_text("hello fake world")
+        assert response.headers["x-ratelimit-remaining-requests"] == "0"
+        assert response.headers.get_list("x-fake-deployment") == ["override"]
+
+    def test_delay_before_headers(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(delay_before_headers=0.5))
+        with pytest.raises(httpx.ReadTimeout):
+            client.get("/v1/models", timeout=httpx.Timeout(5.0, read=0.05))
+        fake_provider.enqueue(Fault(delay_before_headers=0.1))
+        started = time.monotonic()
+        assert client.get("/v1/models").status_code == 200
+        assert time.monotonic() - started >= 0.1
+
+    def test_drop_before_headers(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(drop_before_headers=True))
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.get("/v1/models")
+        fake_provider.enqueue(Fault(drop_before_headers=True))
+        with socket.create_connection(("127.0.0.1", fake_provider.port), timeout=5) as sock:
+            sock.sendall(raw_request())
+            assert sock.recv(1024) == b""  # FIN, no response
+        assert len(fake_provider.requests) == 2
+
+    def test_reset(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(reset=True))
+        with pytest.raises(httpx.ReadError):
+            client.get("/v1/models")
+        fake_provider.enqueue(Fault(reset=True))
+        with socket.create_connection(("127.0.0.1", fake_provider.port), timeout=5) as sock:
+            sock.sendall(raw_request())
+            with pytest.raises(ConnectionResetError):
+                sock.recv(1024)
+
+    def test_invalid_json(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(invalid_json=True))
+        response = client.get("/v1/models")
+        complete = client.get("/v1/models")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json"
+        assert 0 < len(response.content) < len(complete.content)
+        assert complete.content.startswith(response.content)
+        with pytest.raises(json.JSONDecodeError):
+            response.json()
+        fake_provider.enqueue(Fault(invalid_json=True))
+        payloads = sse_data(client.post(CHAT, json=chat_body(stream=True)).content)
+        assert len(payloads) == 1
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(payloads[0])
+
+    def test_stream_cut_after(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(stream_cut_after=2))
+        response = client.post(CHAT, json=chat_body(stream=True))
+        payloads = sse_data(response.content)
+        assert len(payloads) == 2
+        assert "[DONE]" not in payloads
+        assert response.headers["connection"] == "close"
+        assert client.get("/v1/models").status_code == 200
+        first, second = fake_provider.requests
+        assert first.peer_port != second.peer_port
+
+    def test_stream_reset_after(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(stream_reset_after=2))
+        lines: list[str] = []
+        with pytest.raises(httpx.ReadError), client.stream("POST", CHAT, json=chat_body(stream=True)) as response:
+            for line in response.iter_lines():
+                if line:
+                    lines.append(line)
+        assert len(lines) == 2
+        assert all(json.loads(line[len("data: ") :])["object"] == "chat.completion.chunk" for line in lines)
+
+    def test_stream_error_after(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(stream_error_after=1))
+        payloads = sse_data(
+            client.post("/v1/completions", json={"model": "m", "prompt": "a b", "stream": True}).content
+        )
+        assert len(payloads) == 2
+        assert json.loads(payloads[0])["object"] == "text_completion"
+        assert json.loads(payloads[1])["error"]["type"] == "server_error"
+
+    def test_chunk_delay(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(chunk_delay=0.02))
+        started = time.monotonic()
+        payloads = sse_data(client.post(CHAT, json=chat_body(stream=True)).content)
+        assert time.monotonic() - started >= 0.02 * (len(payloads) - 1)
+        assert payloads[-1] == "[DONE]"
+
+    def test_fault_header(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
+        fault = Fault(status=418, headers={"x-why": "header"})
+        fake_provider.enqueue(Fault(status=500))
+        response = client.get("/v1/models", headers={"x-fake-fault": fault.to_json()})
+        assert (response.status_code, response.headers["x-why"]) == (418, "header")
+        assert client.get("/v1/models").status_code == 500  # the queued fault was not consumed by the header
+        streamed = client.post(CHAT, json=chat_body(stream=True), headers={"x-fake-fault": '{"stream_cut_after": 1}'})
+        assert len(sse_data(streamed.content)) == 1
+        invalid = client.get("/v1/models", headers={"x-fake-fault": '{"status": "teapot"}'})
+        assert invalid.status_code == 400
+        assert "x-fake-fault" in invalid.json()["error"]["message"]
+        unknown = client.get("/v1/models", headers={"x-fake-fault": '{"explode": true}'})
+        assert "unknown fault fields: explode" in unknown.json()["error"]["message"]
+
+    @pytest.mark.parametrize(
+        ("kwargs", "field"),
+        [
+            ({"status": 42}, "status"),
+            ({"status": True}, "status"),
+            ({"headers": {"a": "b\r\nc"}}, "headers"),
+            ({"body": 3}, "body"),
+            ({"delay_before_headers": -1}, "delay_before_headers"),
+            ({"chunk_delay": "1"}, "chunk_delay"),
+            ({"reset": 1}, "reset"),
+            ({"stream_cut_after": -1}, "stream_cut_after"),
+            ({"stream_error_after": 1.5}, "stream_error_after"),
+        ],
+    )
+    def test_fault_validation(self, kwargs: dict[str, Any], field: str) -> None:
+        with pytest.raises(ValueError, match=f"Fault.{field}"):
+            Fault(**kwargs)
+
+    def test_enqueue_validation(self, fake_provider: FakeProvider) -> None:
+        with pytest.raises(TypeError, match="Fault"):
+            fake_provider.enqueue({"status": 500})  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="path"):
+            fake_provider.enqueue(Fault(), path="v1/models")
+
+    def test_fault_json_round_trip(self) -> None:
+        fault = Fault(status=500, headers={"a": "b"}, body=b"x", stream_cut_after=0, chunk_delay=0.5)
+        assert Fault.from_json(fault.to_json()) == Fault(
+            status=500, headers={"a": "b"}, body="x", stream_cut_after=0, chunk_delay=0.5
+        )
+        assert Fault().to_json() == "{}"
+
+
+class TestAsyncFaults:
+    async def test_status(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(status=500, headers={"retry-after-ms": "10"}))
+        failed = await aclient.post(CHAT, json=chat_body())
+        assert (failed.status_code, failed.headers["retry-after-ms"]) == (500, "10")
+        assert failed.json()["error"]["code"] == "fake_500"
+        assert (await aclient.post(CHAT, json=chat_body())).status_code == 200
+
+    async def test_delay_before_headers(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(delay_before_headers=0.5))
+        with pytest.raises(httpx.ReadTimeout):
+            await aclient.get("/v1/models", timeout=httpx.Timeout(5.0, read=0.05))
+
+    async def test_drop_and_reset(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(drop_before_headers=True))
+        with pytest.raises(httpx.RemoteProtocolError):
+            await aclient.get("/v1/models")
+        fake_provider.enqueue(Fault(drop_before_headers=True), Fault(reset=True))
+        reader, writer = await asyncio.open_connection("127.0.0.1", fake_provider.port)
+        writer.write(raw_request())
+        assert await reader.read(1024) == b""
+        writer.close()
+        await writer.wait_closed()
+        reader, writer = await asyncio.open_connection("127.0.0.1", fake_provider.port)
+        writer.write(raw_request())
+        with pytest.raises(ConnectionResetError):
+            await reader.read(1024)
+        writer.close()
+        with contextlib.suppress(ConnectionResetError):
+            await writer.wait_closed()
+
+    async def test_invalid_json(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(invalid_json=True))
+        response = await aclient.get("/v1/models")
+        with pytest.raises(json.JSONDecodeError):
+            response.json()
+
+    async def test_streams(self, aclient: httpx.AsyncClient, fake_provider: FakeProvider) -> None:
+        fake_provider.enqueue(Fault(stream_cut_after=3), Fault(stream_error_after=0), Fault(stream_reset_after=1))
+        cut = sse_data((await aclient.post(CHAT, json=chat_body(stream=True))).content)
+        assert len(cut) == 3
+        assert "[DONE]" not in cut
+        errored = sse_data((await aclient.post(CHAT, json=chat_body(stream=True))).content)
+        assert [json.loads(p)["error"]["type"] for p in errored] == ["server_error"]
+        lines: list[str] = []
+        with pytest.raises(httpx.ReadError):
+            async with aclient.stream("POST", CHAT, json=chat_body(stream=True)) as response:
+                async for line in response.aiter_lines():
+                    if line:
+                        lines.append(line)
+        assert len(lines) == 1
+
+    async def test_fault_header(self, aclient: httpx.AsyncClient) -> None:
+        response = await aclient.get("/v1/models", headers={"x-fake-fault": Fault(status=404).to_json()})
+        assert response.status_code == 404
+        assert response.json()["error"]["type"] == "not_found_error"
+
+
+class TestNodeServers:
+    def test_unavailable_skips_outside_ci(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("CI", raising=False)
+        with pytest.raises(pytest.skip.Exception, match="no node"):
+            unavailable("no node")
+
+    @pytest.mark.parametrize("value", ["true", "TRUE", " true "])
+    def test_unavailable_fails_in_ci(self, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+        monkeypatch.setenv("CI", value)
+        with pytest.raises(pytest.fail.Exception, match="no node .*CI=true"):
+            unavailable("no node")
+
+    def test_missing_node(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        monkeypatch.setenv("PATH", str(tmp_path))
+        with pytest.raises(ServerUnavailable, match="Node.js is not installed"):
+            start_gateway(tmp_path)
+        with pytest.raises(ServerUnavailable, match="Node.js is not installed"):
+            start_prism(tmp_path / "openapi.yaml", tmp_path)
+
+    def test_missing_or_stale_package(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@portkey-ai/gateway": "1.15.2"}}))
+        monkeypatch.setattr(node_servers, "GATEWAY_DIR", tmp_path)
+        with pytest.raises(ServerUnavailable, match="not installed .*scripts/install-test-servers"):
+            start_gateway(tmp_path)
+        installed = tmp_path / "node_modules" / "@portkey-ai" / "gateway"
+        installed.mkdir(parents=True)
+        (installed / "package.json").write_text(json.dumps({"version": "1.14.0"}))
+        with pytest.raises(ServerUnavailable, match="1.14.0 is installed .* 1.15.2 is pinned"):
+            start_gateway(tmp_path)
+
+    def test_missing_spec(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        monkeypatch.setenv("PORTKEY_OPENAPI_SPEC", str(tmp_path / "nowhere.yaml"))
+        with pytest.raises(ServerUnavailable, match="PORTKEY_OPENAPI_SPEC"):
+            spec_source()
+        (tmp_path / "nowhere.yaml").write_text("openapi: 3.0.0\n")
+        assert spec_source() == tmp_path / "nowhere.yaml"
+
+    def test_prism_spec_patch(self, tmp_path: Path) -> None:
+        source = tmp_path / "source.yaml"
+        source.write_text(
+            "components:\n  parameters:\n    PortkeyMetadata:\n      in: header\n      name: x-portkey-metadata\n"
+            "      schema:\n        type: object\n      required: false\n    Other:\n      name: x-other\n"
+            "      schema:\n        type: object\n"
+        )
+        out = tmp_path / "out"
+        out.mkdir()
+        patched = patched_prism_spec(source, out)
+        original = source.read_text().splitlines()
+        changed = patched.read_text().splitlines()
+        assert [i for i, (a, b) in enumerate(zip(original, changed, strict=True)) if a != b] == [6]
+        assert changed[6] == "        type: string"
+        source.write_text("openapi: 3.0.0\n")
+        with pytest.raises(ValueError, match="x-portkey-metadata"):
+            patched_prism_spec(source, out)
+
+    def test_real_spec_patch_changes_one_line(self, tmp_path: Path) -> None:
+        try:
+            source = spec_source()
+        except ServerUnavailable as exc:
+            unavailable(str(exc))
+        patched = patched_prism_spec(source, tmp_path)
+        original = source.read_text(encoding="utf-8").splitlines()
+        changed = patched.read_text(encoding="utf-8").splitlines()
+        diff = [(a.strip(), b.strip()) for a, b in zip(original, changed, strict=True) if a != b]
+        assert diff == [("type: object", "type: string")]
+
+    def test_gateway_is_headless_and_loopback_only(self, gateway: NodeServer) -> None:
+        with httpx.Client(trust_env=False) as c:
+            assert c.get(f"{gateway.url}/public/").status_code == 404
+            assert c.get(f"{gateway.base_url}/models").status_code == 400  # no provider: not proxied anywhere
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.2", gateway.port), timeout=5).close()
+
+    def test_prism_serves_data_plane_requests_without_metadata(self, prism: NodeServer) -> None:
+        headers = {"x-portkey-api-key": "pk-test", "x-portkey-provider": "openai", "authorization": "Bearer sk-fake"}
+        with httpx.Client(base_url=prism.base_url, headers=headers, trust_env=False) as c:
+            response = c.post(
+                "/chat/completions", json={"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
+            )
+            assert response.status_code == 200
+            assert c.get("/v1/configs").status_code == 404  # paths are served without /v1
+            assert c.get("/configs").status_code == 200
