@@ -9,7 +9,7 @@ bootstrap:
 
 ## Demo of the SDK against a local open-source gateway and a fake provider (starts and stops them itself).
 demo: bootstrap
-	uv run python examples/quickstart.py
+	uv run python -m examples.demo
 
 ## The whole test suite (starts every server it needs).
 test: bootstrap
