@@ -1,0 +1,371 @@
+"""Feedback on traced requests: `portkey.feedback.create(...)`, `.bulk_create(...)`, `.update(...)`.
+
+Values are checked before anything is sent: `value` an integer from -10 to 10, `weight` a number from 0 to 1,
+`metadata` a mapping, as the OpenAPI spec requires.
+
+`bulk_create` differs from the official SDK on the wire: the spec's `POST /feedback` takes one feedback object (a
+bare JSON array, which the official SDK sends, is rejected by spec validation), so each entry is sent as its own
+request, in order, and the answers are merged into one `FeedbackResponse`.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+from openai import not_given
+
+from ..types.feedback_create_params import FeedbackParam
+from ..types.feedback_response import FeedbackResponse
+from ._base import (
+    AsyncResource,
+    Body,
+    Headers,
+    Query,
+    SyncResource,
+    TimeoutArg,
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    request_options,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
+
+__all__ = ["AsyncFeedback", "Feedback"]
+
+_PATH = "/feedback"
+_FEEDBACK_KEYS = frozenset(FeedbackParam.__annotations__)
+
+
+def _check_value(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"`{name}` must be an integer from -10 to 10, not {type(value).__name__}")
+    if not -10 <= value <= 10:
+        raise ValueError(f"`{name}` must be an integer from -10 to 10, got {value}")
+    return value
+
+
+def _check_weight(name: str, weight: object) -> float:
+    if isinstance(weight, bool) or not isinstance(weight, int | float):
+        raise TypeError(f"`{name}` must be a number from 0 to 1, not {type(weight).__name__}")
+    if math.isnan(weight) or not 0 <= weight <= 1:
+        raise ValueError(f"`{name}` must be a number from 0 to 1, got {weight}")
+    return weight
+
+
+def _check_metadata(name: str, metadata: object) -> dict[str, Any]:
+    if not isinstance(metadata, Mapping):
+        raise TypeError(f"`{name}` must be a mapping, not {type(metadata).__name__}")
+    return {str(key): value for key, value in metadata.items()}  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+
+
+def _check_trace_id(name: str, trace_id: object) -> str:
+    if not isinstance(trace_id, str):
+        raise TypeError(f"`{name}` must be a string, not {type(trace_id).__name__}")
+    if not trace_id.strip():
+        raise ValueError(f"`{name}` must be a non-empty string")
+    return trace_id
+
+
+def _score(prefix: str, value: object, weight: object, metadata: object) -> dict[str, Any]:
+    body: dict[str, Any] = {"value": _check_value(f"{prefix}value", value)}
+    if weight is not None:
+        body["weight"] = _check_weight(f"{prefix}weight", weight)
+    if metadata is not None:
+        body["metadata"] = _check_metadata(f"{prefix}metadata", metadata)
+    return body
+
+
+def feedback_body(
+    *, trace_id: object, value: object, weight: object, metadata: object, prefix: str = ""
+) -> dict[str, Any]:
+    """The spec's `FeedbackRequest` for one feedback, validated (`None` weight/metadata: not sent)."""
+    return {"trace_id": _check_trace_id(f"{prefix}trace_id", trace_id), **_score(prefix, value, weight, metadata)}
+
+
+def update_body(*, value: object, weight: object, metadata: object) -> dict[str, Any]:
+    """The spec's `FeedbackUpdateRequest`, validated."""
+    return _score("", value, weight, metadata)
+
+
+def bulk_bodies(feedbacks: Sequence[FeedbackParam]) -> list[dict[str, Any]]:
+    """One validated `FeedbackRequest` per entry; errors name the entry (`feedbacks[2].value`)."""
+    if isinstance(feedbacks, str | bytes) or not isinstance(feedbacks, Sequence):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TypeError(f"`feedbacks` must be a list of feedback mappings, not {type(feedbacks).__name__}")
+    if not feedbacks:
+        raise ValueError("`feedbacks` must not be empty")
+    bodies: list[dict[str, Any]] = []
+    for index, entry in enumerate(feedbacks):
+        name = f"feedbacks[{index}]"
+        if not isinstance(entry, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"`{name}` must be a mapping, not {type(entry).__name__}")
+        unknown = sorted(set(entry) - _FEEDBACK_KEYS)
+        if unknown:
+            raise ValueError(f"`{name}` has unknown keys {unknown}; expected trace_id, value, weight, metadata")
+        if "trace_id" not in entry or "value" not in entry:
+            raise ValueError(f"`{name}` needs `trace_id` and `value`")
+        bodies.append(
+            feedback_body(
+                trace_id=entry["trace_id"],
+                value=entry["value"],
+                weight=entry.get("weight"),
+                metadata=entry.get("metadata"),
+                prefix=f"{name}.",
+            )
+        )
+    return bodies
+
+
+def merge_responses(responses: Sequence[FeedbackResponse]) -> FeedbackResponse:
+    """One response for a bulk call: the last answer (its status, message and `get_headers()`) with the feedback ids
+    of all answers, in order."""
+    return responses[-1].model_copy(
+        update={"feedback_ids": [feedback_id for response in responses for feedback_id in response.feedback_ids]}
+    )
+
+
+def feedback_path(feedback_id: object) -> str:
+    """Path of one feedback; the spec requires a UUID (`feedback_ids` of a create answer)."""
+    if not isinstance(feedback_id, str):
+        raise TypeError(f"`feedback_id` must be a string, not {type(feedback_id).__name__}")
+    try:
+        parsed = uuid.UUID(feedback_id)
+    except ValueError:
+        raise ValueError("`feedback_id` must be a UUID (one of the `feedback_ids` that `create` returns)") from None
+    return f"{_PATH}/{parsed}"
+
+
+class Feedback(SyncResource):
+    """`portkey.feedback`: scores on traced requests."""
+
+    @cached_property
+    def with_raw_response(self) -> FeedbackWithRawResponse:
+        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
+        return FeedbackWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FeedbackWithStreamingResponse:
+        """Like `with_raw_response`, but the body is not read until you ask for it."""
+        return FeedbackWithStreamingResponse(self)
+
+    def create(
+        self,
+        *,
+        trace_id: str,
+        value: int,
+        weight: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> FeedbackResponse:
+        """Add feedback to the request traced as `trace_id` (POST `/feedback`).
+
+        Args:
+            trace_id: The request's trace id (response header `x-portkey-trace-id`, or the `trace_id` you set).
+            value: The score, an integer from -10 to 10.
+            weight: From 0 to 1 (the server's default is 1.0).
+            metadata: Anything else to store with it (`_user`, `_organisation`, ... are indexed).
+            extra_headers: Extra request headers (they win over the client's).
+            extra_query: Extra query parameters.
+            extra_body: Extra JSON properties.
+            timeout: Timeout for this call, in seconds or as a `Timeout`.
+
+        Raises:
+            TypeError, ValueError: A bad argument (named in the message), before anything is sent.
+        """
+        body = feedback_body(trace_id=trace_id, value=value, weight=weight, metadata=metadata)
+        return self._client.post(
+            _PATH,
+            body=body,
+            cast_to=FeedbackResponse,
+            options=request_options(
+                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+            ),
+        )
+
+    def bulk_create(
+        self,
+        *,
+        feedbacks: Sequence[FeedbackParam],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> FeedbackResponse:
+        """Add several feedbacks: every entry is checked first, then each is sent (POST `/feedback`) in order.
+
+        Not atomic: if a request fails, the entries before it are saved and the error is raised.
+        Not offered on `with_raw_response` / `with_streaming_response`, since it makes several requests.
+
+        Args:
+            feedbacks: Mappings with the keywords of `create` (`trace_id`, `value`, `weight`, `metadata`).
+            extra_headers: Extra request headers, on every request.
+            extra_query: Extra query parameters, on every request.
+            extra_body: Extra JSON properties, in every request.
+            timeout: Timeout of each request.
+
+        Returns:
+            The merged answer: every `feedback_ids` entry in the order of `feedbacks`.
+        """
+        options = request_options(
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+        )
+        return merge_responses(
+            [
+                self._client.post(_PATH, body=body, cast_to=FeedbackResponse, options=options)
+                for body in bulk_bodies(feedbacks)
+            ]
+        )
+
+    def update(
+        self,
+        *,
+        feedback_id: str,
+        value: int,
+        weight: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> FeedbackResponse:
+        """Change a feedback (PUT `/feedback/{feedback_id}`).
+
+        Args:
+            feedback_id: The feedback's id, a UUID from `create`'s `feedback_ids`.
+            value: The new score, an integer from -10 to 10.
+            weight: From 0 to 1.
+            metadata: Replaces the stored metadata.
+            extra_headers: Extra request headers (they win over the client's).
+            extra_query: Extra query parameters.
+            extra_body: Extra JSON properties.
+            timeout: Timeout for this call, in seconds or as a `Timeout`.
+        """
+        path = feedback_path(feedback_id)
+        body = update_body(value=value, weight=weight, metadata=metadata)
+        return self._client.put(
+            path,
+            body=body,
+            cast_to=FeedbackResponse,
+            options=request_options(
+                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+            ),
+        )
+
+
+class AsyncFeedback(AsyncResource):
+    """`portkey.feedback` on `AsyncPortkey`: scores on traced requests."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFeedbackWithRawResponse:
+        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
+        return AsyncFeedbackWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFeedbackWithStreamingResponse:
+        """Like `with_raw_response`, but the body is not read until you ask for it."""
+        return AsyncFeedbackWithStreamingResponse(self)
+
+    async def create(
+        self,
+        *,
+        trace_id: str,
+        value: int,
+        weight: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> FeedbackResponse:
+        """Add feedback to the request traced as `trace_id` (POST `/feedback`); see `Portkey.feedback.create`."""
+        body = feedback_body(trace_id=trace_id, value=value, weight=weight, metadata=metadata)
+        return await self._client.post(
+            _PATH,
+            body=body,
+            cast_to=FeedbackResponse,
+            options=request_options(
+                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+            ),
+        )
+
+    async def bulk_create(
+        self,
+        *,
+        feedbacks: Sequence[FeedbackParam],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> FeedbackResponse:
+        """Add several feedbacks, one request each, in order; see `Portkey.feedback.bulk_create`."""
+        options = request_options(
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+        )
+        return merge_responses(
+            [
+                await self._client.post(_PATH, body=body, cast_to=FeedbackResponse, options=options)
+                for body in bulk_bodies(feedbacks)
+            ]
+        )
+
+    async def update(
+        self,
+        *,
+        feedback_id: str,
+        value: int,
+        weight: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> FeedbackResponse:
+        """Change a feedback (PUT `/feedback/{feedback_id}`); see `Portkey.feedback.update`."""
+        path = feedback_path(feedback_id)
+        body = update_body(value=value, weight=weight, metadata=metadata)
+        return await self._client.put(
+            path,
+            body=body,
+            cast_to=FeedbackResponse,
+            options=request_options(
+                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+            ),
+        )
+
+
+class FeedbackWithRawResponse:
+    """`feedback.with_raw_response` (`create`, `update`)."""
+
+    def __init__(self, feedback: Feedback) -> None:
+        self.create = to_raw_response_wrapper(feedback.create)
+        self.update = to_raw_response_wrapper(feedback.update)
+
+
+class AsyncFeedbackWithRawResponse:
+    """`feedback.with_raw_response` on `AsyncPortkey` (`create`, `update`)."""
+
+    def __init__(self, feedback: AsyncFeedback) -> None:
+        self.create = async_to_raw_response_wrapper(feedback.create)
+        self.update = async_to_raw_response_wrapper(feedback.update)
+
+
+class FeedbackWithStreamingResponse:
+    """`feedback.with_streaming_response` (`create`, `update`)."""
+
+    def __init__(self, feedback: Feedback) -> None:
+        self.create = to_streamed_response_wrapper(feedback.create)
+        self.update = to_streamed_response_wrapper(feedback.update)
+
+
+class AsyncFeedbackWithStreamingResponse:
+    """`feedback.with_streaming_response` on `AsyncPortkey` (`create`, `update`)."""
+
+    def __init__(self, feedback: AsyncFeedback) -> None:
+        self.create = async_to_streamed_response_wrapper(feedback.create)
+        self.update = async_to_streamed_response_wrapper(feedback.update)

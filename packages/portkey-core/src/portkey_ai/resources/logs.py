@@ -1,0 +1,295 @@
+"""Custom log insertion: `portkey.logs.create(request=..., response=..., metadata=...)` or `create(logs=[...])`.
+
+One log is sent as the spec's `CustomLog` object, several (`logs=[...]`) as a JSON array of them (the spec accepts
+both on `POST /logs`). Listing, retrieval and exports (`portkey.logs.exports`, ...) are in portkey-admin;
+`portkey.logs` forwards those attributes to it when it is installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any, overload
+
+from openai import not_given
+
+from ..types.log_create_params import CustomLogParam
+from ..types.log_create_response import LogCreateResponse
+from ._base import (
+    AsyncResource,
+    Body,
+    Headers,
+    Query,
+    SyncResource,
+    TimeoutArg,
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    extension_attribute,
+    request_options,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
+
+__all__ = ["AsyncLogs", "Logs"]
+
+_PATH = "/logs"
+_LOG_KEYS = frozenset(CustomLogParam.__annotations__)
+
+
+def _part(name: str, value: object, required: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"`{name}` must be a mapping, not {type(value).__name__}")
+    part: dict[str, Any] = {str(key): item for key, item in value.items()}  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+    missing = [key for key in required if key not in part]
+    if missing:
+        raise ValueError(f"`{name}` needs {' and '.join(repr(key) for key in missing)}")
+    return part
+
+
+def log_entry(*, request: object, response: object, metadata: object, prefix: str = "") -> dict[str, Any]:
+    """The spec's `CustomLog` for one request/response pair, validated (`request` needs `url` and `body`,
+    `response` needs `body`)."""
+    entry = {
+        "request": _part(f"{prefix}request", request, ("url", "body")),
+        "response": _part(f"{prefix}response", response, ("body",)),
+    }
+    if metadata is not None:
+        entry["metadata"] = _part(f"{prefix}metadata", metadata, ())
+    return entry
+
+
+def logs_body(
+    *,
+    request: Mapping[str, Any] | None,
+    response: Mapping[str, Any] | None,
+    metadata: Mapping[str, Any] | None,
+    logs: Sequence[CustomLogParam] | None,
+    extra_body: Body | None,
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """The body of `POST /logs`: one `CustomLog` object, or an array of them for `logs=[...]`."""
+    if logs is None:
+        if request is None or response is None:
+            raise ValueError("`logs.create` needs `request` and `response` (or `logs=[...]` for several logs)")
+        return log_entry(request=request, response=response, metadata=metadata)
+    if request is not None or response is not None or metadata is not None:
+        raise ValueError("pass either `logs=[...]` or `request`/`response`/`metadata`, not both")
+    if extra_body is not None:
+        raise ValueError("`extra_body` cannot be combined with `logs=[...]`: that body is a JSON array")
+    if isinstance(logs, str | bytes) or not isinstance(logs, Sequence):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TypeError(f"`logs` must be a list of log mappings, not {type(logs).__name__}")
+    if not logs:
+        raise ValueError("`logs` must not be empty")
+    entries: list[dict[str, Any]] = []
+    for index, log in enumerate(logs):
+        name = f"logs[{index}]"
+        if not isinstance(log, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"`{name}` must be a mapping, not {type(log).__name__}")
+        unknown = sorted(set(log) - _LOG_KEYS)
+        if unknown:
+            raise ValueError(f"`{name}` has unknown keys {unknown}; expected request, response, metadata")
+        entries.append(
+            log_entry(
+                request=log.get("request"),
+                response=log.get("response"),
+                metadata=log.get("metadata"),
+                prefix=f"{name}.",
+            )
+        )
+    return entries
+
+
+def log_response(parsed: object) -> LogCreateResponse:
+    """The typed result whatever the server answered: the spec describes no body, so an empty (or non-JSON) answer
+    gives an empty `LogCreateResponse` (a non-empty text answer lands in `message`)."""
+    if isinstance(parsed, LogCreateResponse):
+        return parsed
+    if isinstance(parsed, str) and parsed.strip():
+        return LogCreateResponse(message=parsed)
+    return LogCreateResponse()
+
+
+class Logs(SyncResource):
+    """`portkey.logs`: insert logs of requests made outside the gateway.
+
+    Attributes this class does not define (`exports`, ...) come from portkey-admin when it is installed; otherwise
+    using them raises an error that says `pip install portkey-admin`.
+    """
+
+    @cached_property
+    def with_raw_response(self) -> LogsWithRawResponse:
+        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
+        return LogsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LogsWithStreamingResponse:
+        """Like `with_raw_response`, but the body is not read until you ask for it."""
+        return LogsWithStreamingResponse(self)
+
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any],
+        response: Mapping[str, Any],
+        metadata: Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> LogCreateResponse: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        logs: Sequence[CustomLogParam],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> LogCreateResponse: ...
+
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | None = None,
+        response: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        logs: Sequence[CustomLogParam] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> LogCreateResponse:
+        """Insert one log (`request`, `response`, `metadata`) or several (`logs=[...]`) (POST `/logs`).
+
+        Args:
+            request: The request made: `url` and `body` (required), `method`, `headers`, `provider`.
+            response: Its response: `body` (required), `status`, `headers`, `response_time` (ms).
+            metadata: `trace_id`, `span_id`, `span_name` and any other key-value pair.
+            logs: Several logs at once, each a mapping with `request`, `response` and optional `metadata`.
+            extra_headers: Extra request headers (they win over the client's).
+            extra_query: Extra query parameters.
+            extra_body: Extra JSON properties (single-log form only).
+            timeout: Timeout for this call, in seconds or as a `Timeout`.
+
+        Raises:
+            TypeError, ValueError: A bad argument (named in the message), before anything is sent.
+        """
+        body = logs_body(request=request, response=response, metadata=metadata, logs=logs, extra_body=extra_body)
+        return self._client.post(
+            _PATH,
+            body=body,
+            cast_to=LogCreateResponse,
+            options=request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                post_parser=log_response,
+            ),
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return extension_attribute(self._client, "logs", name)
+
+
+class AsyncLogs(AsyncResource):
+    """`portkey.logs` on `AsyncPortkey`: insert logs of requests made outside the gateway.
+
+    Attributes this class does not define come from portkey-admin when it is installed (see `Logs`).
+    """
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLogsWithRawResponse:
+        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
+        return AsyncLogsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLogsWithStreamingResponse:
+        """Like `with_raw_response`, but the body is not read until you ask for it."""
+        return AsyncLogsWithStreamingResponse(self)
+
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any],
+        response: Mapping[str, Any],
+        metadata: Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> LogCreateResponse: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        logs: Sequence[CustomLogParam],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> LogCreateResponse: ...
+
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | None = None,
+        response: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        logs: Sequence[CustomLogParam] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> LogCreateResponse:
+        """Insert one log or several (`logs=[...]`) (POST `/logs`); see `Portkey.logs.create`."""
+        body = logs_body(request=request, response=response, metadata=metadata, logs=logs, extra_body=extra_body)
+        return await self._client.post(
+            _PATH,
+            body=body,
+            cast_to=LogCreateResponse,
+            options=request_options(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                post_parser=log_response,
+            ),
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return extension_attribute(self._client, "logs", name)
+
+
+class LogsWithRawResponse:
+    """`logs.with_raw_response`."""
+
+    def __init__(self, logs: Logs) -> None:
+        self.create = to_raw_response_wrapper(logs.create)
+
+
+class AsyncLogsWithRawResponse:
+    """`logs.with_raw_response` on `AsyncPortkey`."""
+
+    def __init__(self, logs: AsyncLogs) -> None:
+        self.create = async_to_raw_response_wrapper(logs.create)
+
+
+class LogsWithStreamingResponse:
+    """`logs.with_streaming_response`."""
+
+    def __init__(self, logs: Logs) -> None:
+        self.create = to_streamed_response_wrapper(logs.create)
+
+
+class AsyncLogsWithStreamingResponse:
+    """`logs.with_streaming_response` on `AsyncPortkey`."""
+
+    def __init__(self, logs: AsyncLogs) -> None:
+        self.create = async_to_streamed_response_wrapper(logs.create)
