@@ -112,7 +112,7 @@ def test_non_ascii_metadata_is_json_escaped() -> None:
         ({"trace_id": 12}, TypeError, "`trace_id` must be a string"),
         ({"forward_headers": ["bad header"]}, ValueError, "`forward_headers[0]` is not a valid HTTP header name"),
         ({"forward_headers": 5}, TypeError, "`forward_headers` must be a list"),
-        ({"config": 5}, TypeError, "`config` must be a config id"),
+        ({"config": 5}, TypeError, "config must be a config id"),
         ({"Authorization": "sk\r\n" + CANARY}, ValueError, "`Authorization` contains a control character"),
         ({"my_option": "a\nb" + CANARY}, ValueError, "`my_option` contains a control character"),
     ],
@@ -138,9 +138,23 @@ def test_oversized_headers_suggest_a_saved_config() -> None:
 def test_config_objects_with_to_gateway_config() -> None:
     class Legacy:
         def to_gateway_config(self) -> dict[str, Any]:
-            return {"strategy": {"mode": "fallback"}, "targets": []}
+            return {"strategy": {"mode": "fallback"}, "targets": [{"provider": "openai", "api_key": "k"}]}
 
-    assert createHeaders(config=Legacy()) == {"x-portkey-config": '{"strategy":{"mode":"fallback"},"targets":[]}'}
+    header = createHeaders(config=Legacy())["x-portkey-config"]
+    assert header == '{"strategy":{"mode":"fallback"},"targets":[{"provider":"openai","api_key":"k"}]}'
+
+
+def test_invalid_config_fails_naming_the_field() -> None:
+    config = {
+        "strategy": {"mode": "loadbalance"},
+        "targets": [
+            {"provider": "openai", "api_key": CANARY, "weight": 1},
+            {"provider": "openai", "api_key": CANARY, "weight": -1},
+        ],
+    }
+    with pytest.raises(ValueError, match=r"config\.targets\[1\]\.weight: must be >= 0") as info:
+        createHeaders(config=config)
+    assert CANARY not in str(info.value)
 
 
 def test_config_id_passes_through() -> None:

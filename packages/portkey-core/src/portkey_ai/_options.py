@@ -273,13 +273,10 @@ def _header_list(name: str, value: object) -> str:
 
 
 def _config(name: str, value: object) -> str:
-    if isinstance(value, str):
-        return _string(name, value)
-    if isinstance(value, GatewayConfigLike):
-        value = value.to_gateway_config()
-    if not isinstance(value, Mapping):
-        raise TypeError(f"`{name}` must be a config id (str) or a config mapping, not {type(value).__name__}")
-    return _json(name, cast(Mapping[str, object], value))
+    from .types.gateway_config import coerce_config
+
+    coerced = coerce_config(value)
+    return _string(name, coerced) if isinstance(coerced, str) else _json(name, coerced)
 
 
 def _bearer(name: str, value: object) -> str:
