@@ -315,7 +315,7 @@ def test_errors_never_echo_secret_values() -> None:
 
 
 def test_validate_config_rejects_non_mappings() -> None:
-    with pytest.raises(TypeError, match="config must be a mapping \\(or a config id string\\), not list"):
+    with pytest.raises(TypeError, match="`config` must be a mapping \\(or a config id string\\), not list"):
         validate_config([])  # type: ignore[arg-type]
 
 
@@ -330,7 +330,7 @@ def test_coerce_config_id_is_passed_through() -> None:
 def test_coerce_json_string() -> None:
     assert coerce_config(' {"retry": {"attempts": 2}} ') == {"retry": {"attempts": 2}}
     with pytest.raises(
-        ValueError, match=r"config looks like JSON but does not parse \(Expecting value at position 10\)"
+        ValueError, match=r"`config` looks like JSON but does not parse \(Expecting value at position 10\)"
     ):
         coerce_config('{"retry": }')
     with pytest.raises(ValueError, match=r"config.retry.attempts: is required"):
@@ -338,10 +338,10 @@ def test_coerce_json_string() -> None:
 
 
 def test_coerce_rejects_empty_and_other_types() -> None:
-    with pytest.raises(ValueError, match="config must not be an empty string"):
+    with pytest.raises(ValueError, match="`config` must not be an empty string"):
         coerce_config("  ")
     with pytest.raises(
-        TypeError, match="config must be a config id \\(str\\), a mapping, a GatewayConfig or a Config, not int"
+        TypeError, match="`config` must be a config id \\(str\\), a mapping, a GatewayConfig or a Config, not int"
     ):
         coerce_config(3)
     with pytest.raises(TypeError, match="not list"):

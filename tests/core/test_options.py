@@ -112,7 +112,7 @@ def test_non_ascii_metadata_is_json_escaped() -> None:
         ({"trace_id": 12}, TypeError, "`trace_id` must be a string"),
         ({"forward_headers": ["bad header"]}, ValueError, "`forward_headers[0]` is not a valid HTTP header name"),
         ({"forward_headers": 5}, TypeError, "`forward_headers` must be a list"),
-        ({"config": 5}, TypeError, "config must be a config id"),
+        ({"config": 5}, TypeError, "`config` must be a config id"),
         ({"Authorization": "sk\r\n" + CANARY}, ValueError, "`Authorization` contains a control character"),
         ({"my_option": "a\nb" + CANARY}, ValueError, "`my_option` contains a control character"),
     ],

@@ -731,7 +731,7 @@ def validate_config(config: Mapping[str, Any]) -> None:
             Values of secret fields (API keys, ...) never appear in it.
     """
     if not isinstance(cast(object, config), Mapping):
-        raise TypeError(f"config must be a mapping (or a config id string), not {_type_name(config)}")
+        raise TypeError(f"`config` must be a mapping (or a config id string), not {_type_name(config)}")
     problems: Problems = []
     _check_target(config, "config", problems, 0)
     if not problems:
@@ -766,13 +766,13 @@ def coerce_config(value: object) -> dict[str, Any] | str:
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise ValueError("config must not be an empty string")
+            raise ValueError("`config` must not be an empty string")
         if not text.startswith(("{", "[")):
             return text
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"config looks like JSON but does not parse ({exc.msg} at position {exc.pos})") from None
+            raise ValueError(f"`config` looks like JSON but does not parse ({exc.msg} at position {exc.pos})") from None
         value = parsed
     else:
         to_gateway_config = getattr(value, "to_gateway_config", None)
@@ -781,7 +781,7 @@ def coerce_config(value: object) -> dict[str, Any] | str:
     mapping = _as_mapping(value)
     if mapping is None:
         raise TypeError(
-            f"config must be a config id (str), a mapping, a GatewayConfig or a Config, not {_type_name(value)}"
+            f"`config` must be a config id (str), a mapping, a GatewayConfig or a Config, not {_type_name(value)}"
         )
     validate_config(mapping)
     return cast(dict[str, Any], _plain(mapping))
