@@ -1,0 +1,271 @@
+"""Pages of the list operations that take a page number and a page size.
+
+A paged `list(...)` call returns its first page. Iterating that page yields every item of every page, fetching the
+next pages on demand with the same arguments and the page number advanced:
+
+```python
+for user in portkey.admin.users.list(page_size=100):  # all users, 100 per request
+    print(user.email)
+
+page = portkey.admin.users.list(current_page=2, page_size=10)  # one page
+page.data, page.total, page.response  # its items, the total count, the whole parsed response
+
+async for user in async_portkey.admin.users.list():  # the same, async
+    ...
+page = await async_portkey.admin.users.list()  # an async page
+```
+
+There is a next page when the response says so (`has_more`), else while the items seen so far (by position) are
+fewer than the response's `total`; an empty page always ends the iteration. The parameter names, the number of
+the first page (0, or 1 for `page`) and the field holding the items (`data`, or `records`) come from the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from openai import RequestOptions
+from typing_extensions import override
+
+from portkey_ai import get_headers
+
+if TYPE_CHECKING:
+    from portkey_ai import AsyncPortkey, Portkey
+
+__all__ = ["AsyncPage", "AsyncPaginator", "PageStyle", "SyncPage", "fetch_page"]
+
+ResponseT = TypeVar("ResponseT")
+ItemT = TypeVar("ItemT")
+
+
+@dataclass(frozen=True, slots=True)
+class PageStyle:
+    """How one list operation pages: its query parameter names, first page number and items field."""
+
+    page_param: str
+    size_param: str
+    first_page: int
+    items_field: str
+
+
+class _BasePage(Generic[ResponseT, ItemT]):
+    """What sync and async pages share: the parsed response and the arithmetic of the next page."""
+
+    def __init__(
+        self,
+        response: ResponseT,
+        *,
+        style: PageStyle,
+        params: Mapping[str, object],
+        observed_size: int | None,
+    ) -> None:
+        self.response: ResponseT = response
+        """The whole parsed response of this page."""
+        self._style = style
+        self._params = dict(params)
+        self._observed_size = observed_size if observed_size is not None else len(self.data)
+
+    @property
+    def data(self) -> list[ItemT]:
+        """The items of this page (empty if the response has none)."""
+        items = getattr(self.response, self._style.items_field, None)
+        return cast("list[ItemT]", items) if isinstance(items, list) else []
+
+    @property
+    def total(self) -> int | None:
+        """The total number of items across all pages, when the response says."""
+        total = getattr(self.response, "total", None)
+        return total if isinstance(total, int) and not isinstance(total, bool) else None
+
+    @property
+    def page_number(self) -> int:
+        """The number of this page, as sent in the page parameter."""
+        page = self._params.get(self._style.page_param, self._style.first_page)
+        return page if isinstance(page, int) else self._style.first_page
+
+    def get_headers(self) -> dict[str, str]:
+        """The `x-portkey-*` headers of this page's response, prefix stripped."""
+        return get_headers(self.response)
+
+    def has_next_page(self) -> bool:
+        """Whether another page follows this one."""
+        count = len(self.data)
+        if count == 0:
+            return False
+        has_more = getattr(self.response, "has_more", None)
+        if isinstance(has_more, bool):
+            return has_more
+        total = self.total
+        if total is None:
+            return False
+        size = self._params.get(self._style.size_param)
+        page_size = size if isinstance(size, int) and size > 0 else self._observed_size
+        return (self.page_number - self._style.first_page) * page_size + count < total
+
+    def _next_params(self) -> dict[str, object]:
+        if not self.has_next_page():
+            raise RuntimeError("there is no next page; check `.has_next_page()` before calling `.get_next_page()`")
+        return {**self._params, self._style.page_param: self.page_number + 1}
+
+    @override
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(page_number={self.page_number}, data={self.data!r}, total={self.total!r})"
+
+
+class SyncPage(_BasePage[ResponseT, ItemT]):
+    """One page of a paged list; iterating it yields the items of this page and of all the following ones."""
+
+    def __init__(
+        self,
+        response: ResponseT,
+        *,
+        client: Portkey,
+        path: str,
+        model: type[ResponseT],
+        style: PageStyle,
+        params: Mapping[str, object],
+        options: RequestOptions,
+        observed_size: int | None = None,
+    ) -> None:
+        super().__init__(response, style=style, params=params, observed_size=observed_size)
+        self._client = client
+        self._path = path
+        self._model = model
+        self._options = options
+
+    def get_next_page(self) -> SyncPage[ResponseT, ItemT]:
+        """Request the next page (same arguments, page number + 1)."""
+        params = self._next_params()
+        options: RequestOptions = {**self._options, "params": params}
+        response = self._client.get(self._path, cast_to=self._model, options=options)
+        return SyncPage(
+            response,
+            client=self._client,
+            path=self._path,
+            model=self._model,
+            style=self._style,
+            params=params,
+            options=options,
+            observed_size=self._observed_size,
+        )
+
+    def iter_pages(self) -> Iterator[SyncPage[ResponseT, ItemT]]:
+        """This page and every following one, each requested when reached."""
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[ItemT]:
+        for page in self.iter_pages():
+            yield from page.data
+
+
+def fetch_page(
+    client: Portkey,
+    path: str,
+    *,
+    model: type[ResponseT],
+    style: PageStyle,
+    options: RequestOptions,
+) -> SyncPage[ResponseT, Any]:
+    """Request the first page of a paged list (the operation's query is in `options["params"]`)."""
+    params: Mapping[str, object] = options.get("params", {})
+    response = client.get(path, cast_to=model, options=options)
+    return SyncPage(response, client=client, path=path, model=model, style=style, params=params, options=options)
+
+
+class AsyncPage(_BasePage[ResponseT, ItemT]):
+    """One page of a paged list (async); `async for` over it yields the items of this and all following pages."""
+
+    def __init__(
+        self,
+        response: ResponseT,
+        *,
+        client: AsyncPortkey,
+        path: str,
+        model: type[ResponseT],
+        style: PageStyle,
+        params: Mapping[str, object],
+        options: RequestOptions,
+        observed_size: int | None = None,
+    ) -> None:
+        super().__init__(response, style=style, params=params, observed_size=observed_size)
+        self._client = client
+        self._path = path
+        self._model = model
+        self._options = options
+
+    async def get_next_page(self) -> AsyncPage[ResponseT, ItemT]:
+        """Request the next page (same arguments, page number + 1)."""
+        params = self._next_params()
+        options: RequestOptions = {**self._options, "params": params}
+        response = await self._client.get(self._path, cast_to=self._model, options=options)
+        return AsyncPage(
+            response,
+            client=self._client,
+            path=self._path,
+            model=self._model,
+            style=self._style,
+            params=params,
+            options=options,
+            observed_size=self._observed_size,
+        )
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[ResponseT, ItemT]]:
+        """This page and every following one, each requested when reached."""
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = await page.get_next_page()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+
+class AsyncPaginator(Generic[ResponseT, ItemT]):
+    """What an async paged `list(...)` returns: `await` it for the first page, or `async for` over all items."""
+
+    def __init__(
+        self,
+        client: AsyncPortkey,
+        path: str,
+        *,
+        model: type[ResponseT],
+        style: PageStyle,
+        options: RequestOptions,
+    ) -> None:
+        self._client = client
+        self._path = path
+        self._model = model
+        self._style = style
+        self._options = options
+
+    async def _first_page(self) -> AsyncPage[ResponseT, ItemT]:
+        params: Mapping[str, object] = self._options.get("params", {})
+        response = await self._client.get(self._path, cast_to=self._model, options=self._options)
+        return AsyncPage(
+            response,
+            client=self._client,
+            path=self._path,
+            model=self._model,
+            style=self._style,
+            params=params,
+            options=self._options,
+        )
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[ResponseT, ItemT]]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        page = await self._first_page()
+        async for item in page:
+            yield item

@@ -1,0 +1,109 @@
+"""The generated code: up to date with the spec, and every sync resource has an async twin with the same methods."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import subprocess
+import sys
+
+import pytest
+
+import portkey_ai.admin.resources as resources
+from portkey_ai.admin._base import AsyncResource, SyncResource
+from tests.admin.support import GENERATOR_PATH, REPO_ROOT, generator, spec_file
+from tests.servers.availability import unavailable
+
+
+def _public_methods(cls: type) -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(member)
+        for name, member in vars(cls).items()
+        if not name.startswith("_") and inspect.isfunction(member)
+    }
+
+
+def _sub_resources(cls: type) -> dict[str, str]:
+    """Sub-resource property name -> the class name it returns (without the `Async` prefix)."""
+    found: dict[str, str] = {}
+    for name, member in vars(cls).items():
+        func = getattr(member, "func", None)
+        if func is not None:
+            found[name] = inspect.signature(func).return_annotation.removeprefix("Async")
+    return found
+
+
+SYNC_CLASSES = [
+    getattr(resources, name)
+    for name in resources.__all__
+    if not name.startswith("Async") and issubclass(getattr(resources, name), SyncResource)
+]
+
+
+def test_every_resource_class_is_exported_in_both_flavours() -> None:
+    names = set(resources.__all__)
+
+    assert SYNC_CLASSES
+    assert {f"Async{cls.__name__}" for cls in SYNC_CLASSES} | {cls.__name__ for cls in SYNC_CLASSES} == names
+
+
+@pytest.mark.parametrize("sync_cls", SYNC_CLASSES, ids=lambda cls: cls.__name__)
+def test_async_twin_has_the_same_methods_and_signatures(sync_cls: type) -> None:
+    async_cls = getattr(resources, f"Async{sync_cls.__name__}")
+    assert issubclass(async_cls, AsyncResource)
+
+    sync_methods = _public_methods(sync_cls)
+    async_methods = _public_methods(async_cls)
+
+    assert sync_methods.keys() == async_methods.keys()
+    for name, signature in sync_methods.items():
+        twin = async_methods[name]
+        assert list(signature.parameters.values()) == list(twin.parameters.values()), name
+        method = getattr(async_cls, name)
+        if twin.return_annotation.startswith("AsyncPaginator["):
+            assert signature.return_annotation.startswith("SyncPage[")
+            assert not inspect.iscoroutinefunction(method)
+        else:
+            assert twin.return_annotation == signature.return_annotation
+            assert inspect.iscoroutinefunction(method), name
+    assert _sub_resources(sync_cls) == _sub_resources(async_cls)
+
+
+def test_committed_code_matches_the_generator() -> None:
+    if spec_file() is None:
+        unavailable("the Portkey OpenAPI spec is missing; set PORTKEY_OPENAPI_SPEC to the official openapi.yaml")
+    if importlib.util.find_spec("ruff") is None or importlib.util.find_spec("yaml") is None:
+        pytest.skip("the generator needs ruff and PyYAML (the dev and lint dependency groups)")
+
+    result = subprocess.run(
+        [sys.executable, str(GENERATOR_PATH), "--check", "--spec", str(spec_file())],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=False,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_reports_a_stale_file() -> None:
+    gen = generator()
+    extension = gen.OUTPUT_DIR / "_extension.py"
+    stale = {extension: extension.read_text(encoding="utf-8") + "# edited by hand\n"}
+
+    problems = gen.stale_files(stale)
+
+    assert any("_extension.py: differs" in problem for problem in problems)
+    assert not any("pyproject.toml" in problem for problem in problems)
+    assert gen.stale_files({gen.OUTPUT_DIR / "types" / "not_there.py": ""})[0].endswith("not_there.py: missing")
+
+
+@pytest.mark.parametrize("module_name", ["portkey_ai.admin", "portkey_ai.admin.resources", "portkey_ai.admin.types"])
+def test_every_exported_name_exists(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+
+    assert module.__all__ == sorted(module.__all__)
+    missing = [name for name in module.__all__ if getattr(module, name, None) is None]
+    assert missing == []
