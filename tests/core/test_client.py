@@ -135,7 +135,7 @@ async def test_get_headers_per_response(is_async: bool) -> None:
     second = await chat(client, extra_headers={"x-portkey-trace-id": "two"})
     assert isinstance(first, ChatCompletion)
     assert type(first).__name__ == "ChatCompletion"
-    assert first.get_headers() == {"trace-id": "one"}  # pyright: ignore[reportAttributeAccessIssue]
+    assert first.get_headers() == {"trace-id": "one"}  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
     assert second.get_headers() == {"trace-id": "two"}
     assert portkey_ai.get_headers(first) == {"trace-id": "one"}
     assert first.choices[0].message.content == "hello"
@@ -253,16 +253,27 @@ async def test_repr_masks_secrets(is_async: bool) -> None:
         assert "provider='openai'" in text
 
 
-async def test_admin_attributes_need_portkey_admin(is_async: bool) -> None:
+async def test_admin_attributes_need_portkey_admin(is_async: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     client = make_client(is_async, Script())
-    from portkey_ai._extensions import find_factory
-
-    if find_factory("configs") is not None:
-        pytest.skip("portkey-admin is installed")
+    monkeypatch.setattr("portkey_ai._hooks.find_factory", lambda name: None)
     with pytest.raises(portkey_ai.MissingExtensionError, match="pip install portkey-admin"):
         _ = client.configs
     with pytest.raises(AttributeError, match="no attribute 'not_a_resource'"):
-        _ = client.not_a_resource  # type: ignore[attr-defined]
+        _ = client.not_a_resource
+
+
+async def test_extension_resources_are_created_once_per_client(is_async: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    created: list[object] = []
+
+    def factory(owner: object) -> object:
+        created.append(owner)
+        return object()
+
+    monkeypatch.setattr("portkey_ai._hooks.find_factory", lambda name: factory if name == "labels" else None)
+    client = make_client(is_async, Script())
+    assert client.labels is client.labels
+    assert created == [client]
+    assert client.with_options(trace_id="x").labels is not client.labels
 
 
 async def test_openai_resources_are_inherited(is_async: bool) -> None:
