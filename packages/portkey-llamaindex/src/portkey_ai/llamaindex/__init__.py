@@ -1,5 +1,48 @@
-"""portkey_ai.llamaindex: see the package README."""
+"""Portkey tracing for LlamaIndex: one trace per query, chat, agent or workflow run, sent to Portkey's logs.
 
+Two ways in (see the package README):
+
+```python
+import portkey_ai.llamaindex
+
+portkey_ai.llamaindex.instrument()  # instrumentation API: every LlamaIndex call in the process
+```
+
+```python
+from llama_index.core import Settings
+from llama_index.core.callbacks import CallbackManager
+from portkey_ai.llamaindex import LlamaIndexCallbackHandler
+
+Settings.callback_manager = CallbackManager([LlamaIndexCallbackHandler()])  # legacy callbacks
+```
+"""
+
+from ._callback import LlamaIndexCallbackHandler, PortkeyLlamaCallbackHandler
+from ._instrumentation import (
+    METADATA_TAG,
+    TRACE_ID_TAG,
+    PortkeyEventHandler,
+    PortkeyInstrumentor,
+    PortkeySpanHandler,
+    flush,
+    instrument,
+    uninstrument,
+)
+from ._spans import SpanFilter, SpanInfo
 from ._version import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    "METADATA_TAG",
+    "TRACE_ID_TAG",
+    "LlamaIndexCallbackHandler",
+    "PortkeyEventHandler",
+    "PortkeyInstrumentor",
+    "PortkeyLlamaCallbackHandler",
+    "PortkeySpanHandler",
+    "SpanFilter",
+    "SpanInfo",
+    "__version__",
+    "flush",
+    "instrument",
+    "uninstrument",
+]
