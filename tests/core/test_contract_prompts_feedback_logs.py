@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import openai
 import pytest
-from openai import AsyncStream, Stream
+from openai import APIResponseValidationError, AsyncStream, Stream
 
 from portkey_ai import AsyncPortkey, Portkey
 from portkey_ai.types.feedback_create_params import FeedbackParam
@@ -107,16 +107,17 @@ async def test_prompts_completions_create(client: Client) -> None:
 
 
 async def test_prompts_completions_create_stream_request_is_valid(client: Client) -> None:
-    if isinstance(client, AsyncPortkey):
-        async_stream = await client.prompts.completions.create(prompt_id="pp-greet-1", variables={}, stream=True)
-        assert isinstance(async_stream, AsyncStream)
-        chunks = [chunk async for chunk in async_stream]
-    else:
-        stream = client.prompts.completions.create(prompt_id="pp-greet-1", variables={}, stream=True)
-        assert isinstance(stream, Stream)
-        chunks = list(stream)
-    # Prism answers streaming requests with the JSON example (no server-sent events), so there is no chunk.
-    assert chunks == []
+    # Prism accepts the request (no 422) but answers with the JSON example instead of server-sent events, which the
+    # client reports as a validation error rather than an empty stream (reliability case S6).
+    with pytest.raises(APIResponseValidationError):
+        if isinstance(client, AsyncPortkey):
+            async_stream = await client.prompts.completions.create(prompt_id="pp-greet-1", variables={}, stream=True)
+            assert isinstance(async_stream, AsyncStream)
+            _ = [chunk async for chunk in async_stream]
+        else:
+            stream = client.prompts.completions.create(prompt_id="pp-greet-1", variables={}, stream=True)
+            assert isinstance(stream, Stream)
+            _ = list(stream)
 
 
 async def test_generations_create(client: Client) -> None:

@@ -114,6 +114,8 @@ def test_non_ascii_metadata_is_json_escaped() -> None:
         ({"forward_headers": 5}, TypeError, "`forward_headers` must be a list"),
         ({"config": 5}, TypeError, "`config` must be a config id"),
         ({"Authorization": "sk\r\n" + CANARY}, ValueError, "`Authorization` contains a control character"),
+        ({"Authorization": " "}, ValueError, "`Authorization` must not be empty"),
+        ({"Authorization": "Bearer "}, ValueError, "`Authorization` must not be empty"),
         ({"my_option": "a\nb" + CANARY}, ValueError, "`my_option` contains a control character"),
     ],
 )

@@ -16,9 +16,10 @@ import openai
 from openai import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Timeout
 from typing_extensions import Unpack, override
 
-from ._hooks import PortkeyClientMixin, prepare_client
+from ._hooks import AsyncPortkeyMixin, SyncPortkeyMixin, prepare_client
 from ._http import httpx
 from ._options import PortkeyOptionsDict
+from ._policy import Settings, check_total_timeout
 
 if TYPE_CHECKING:
     from .resources.feedback import AsyncFeedback, Feedback
@@ -42,6 +43,14 @@ def _warn_unsupported(instrumentation: bool | None) -> None:
         )
 
 
+def _settings(total_timeout: object, require_stream_terminator: object, allow_insecure_http: object) -> Settings:
+    if not isinstance(require_stream_terminator, bool):
+        raise TypeError("`require_stream_terminator` must be a bool")
+    if not isinstance(allow_insecure_http, bool):
+        raise TypeError("`allow_insecure_http` must be a bool")
+    return Settings(check_total_timeout(total_timeout), require_stream_terminator, allow_insecure_http)
+
+
 def _merged(
     current: Mapping[str, Any], add: Mapping[str, Any] | None, replace: Mapping[str, Any] | None, what: str
 ) -> dict[str, Any]:
@@ -52,20 +61,40 @@ def _merged(
     return {**current, **(add or {})}
 
 
-class Portkey(PortkeyClientMixin, openai.OpenAI):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
+class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
     """Synchronous client for the Portkey gateway; an `openai.OpenAI` with Portkey routing options.
+
+    The retry, timeout, streaming, redirect and error policy summarised below is described, case by case with the
+    test that proves it, in `docs/reliability.md`.
 
     Args:
         base_url: The gateway URL. Default: `PORTKEY_BASE_URL`, then `PORTKEY_PROXY`, then the hosted gateway
             (`https://api.portkey.ai/v1`) when an API key is known, else `http://localhost:8787/v1`.
-        timeout: Client-side timeout, as in openai (default: 600 s read, 5 s connect). Never `None` by default.
-        max_retries: Client-side retries (default 2) of connection errors, 409, 429 and 5xx, with exponential
-            backoff honouring `Retry-After`. Not retried: 408 from the gateway's `request_timeout`, responses
-            where the gateway says it already retried (`x-portkey-retry-attempt-count` > 0) and gateway errors,
-            unless the response says `x-should-retry: true`.
+        timeout: Per-attempt timeouts, as in openai (default: connect 5 s; read, write and pool 600 s). The read
+            timeout is per read (a stream that keeps sending never hits it). Never `None` by default.
+        max_retries: Client-side retries (default 2, so at most 3 attempts; 0 disables) of connection errors,
+            connect/read/write timeouts, 409, 429 and 5xx, with openai's exponential backoff (0.5 s doubling to at
+            most 8 s, minus up to 25 % jitter). `Retry-After` / `retry-after-ms` is honoured when it is in
+            (0, 60] s; above 60 s the error is raised at once with `.retry_after`. Never retried: a pool timeout, a
+            TLS failure, 408 from the gateway's `request_timeout`, gateway errors, responses where the gateway
+            already retried (`x-portkey-retry-attempt-count` > 0) unless they say `x-should-retry: true`, and a
+            stream once it has started. All attempts of one call send the same `x-portkey-trace-id` (generated if
+            none is set). Retried POSTs can run twice upstream: the gateway has no idempotency keys.
+        total_timeout: A deadline in seconds for a whole call: every attempt, every backoff sleep and the reading
+            of a stream. No retry is attempted if its delay would pass it; reading a stream past it raises
+            `APITimeoutError`. Default `None` (only the per-attempt `timeout` applies).
+        require_stream_terminator: A chat or completions stream that ends without `data: [DONE]` (what the
+            gateway does when the provider fails mid-stream) raises `IncompleteStreamError` after the events it
+            delivered (default `True`; `False` ends such a stream silently, like openai). A connection that breaks
+            mid-stream always raises `StreamInterruptedError`, an error event `StreamEventError`.
+        allow_insecure_http: Allow a plain `http://` `base_url` or `custom_host` on a public host (default
+            `False`: plain http is accepted only for local, private and reserved hosts, since keys would travel
+            unencrypted).
         default_headers: Extra headers on every request (after the Portkey headers, so they win).
         default_query: Extra query parameters on every request.
-        http_client: Your own HTTP client (of the library the installed openai uses).
+        http_client: Your own HTTP client (of the library the installed openai uses). Redirects are followed
+            only within the same origin (scheme, host and port): a redirect elsewhere is raised as an
+            `APIStatusError` and no credential is sent to the other host.
         websocket_base_url: Base URL for realtime/responses WebSocket connections.
         webhook_secret: Secret for `webhooks.unwrap`.
         instrumentation: Accepted for compatibility with the official SDK; `True` warns (use portkey-langchain or
@@ -82,6 +111,9 @@ class Portkey(PortkeyClientMixin, openai.OpenAI):  # pyright: ignore[reportIncom
         base_url: str | httpx.URL | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        total_timeout: float | None = None,
+        require_stream_terminator: bool = True,
+        allow_insecure_http: bool = False,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
@@ -93,7 +125,11 @@ class Portkey(PortkeyClientMixin, openai.OpenAI):  # pyright: ignore[reportIncom
     ) -> None:
         _warn_unsupported(instrumentation)
         setup = prepare_client(
-            base_url=base_url, default_headers=default_headers, webhook_secret=webhook_secret, options=options
+            base_url=base_url,
+            default_headers=default_headers,
+            webhook_secret=webhook_secret,
+            settings=_settings(total_timeout, require_stream_terminator, allow_insecure_http),
+            options=options,
         )
         super().__init__(
             api_key=_PLACEHOLDER_PROVIDER_KEY,
@@ -117,6 +153,9 @@ class Portkey(PortkeyClientMixin, openai.OpenAI):  # pyright: ignore[reportIncom
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
         http_client: httpx.Client | None = None,
         max_retries: int | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
+        require_stream_terminator: bool | NotGiven = NOT_GIVEN,
+        allow_insecure_http: bool | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         set_default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -127,7 +166,8 @@ class Portkey(PortkeyClientMixin, openai.OpenAI):  # pyright: ignore[reportIncom
     ) -> Self:
         """A new client with some settings changed, sharing this client's connection pool.
 
-        Options not passed keep their value; an option passed as `None` (or `False`) is set to that.
+        Options not passed keep their value; an option passed as `None` (or `False`) is set to that
+        (`total_timeout=None` removes the deadline).
         """
         return self.__class__(
             http_client=http_client or self._client,
@@ -135,6 +175,9 @@ class Portkey(PortkeyClientMixin, openai.OpenAI):  # pyright: ignore[reportIncom
                 base_url=base_url,
                 timeout=timeout,
                 max_retries=max_retries,
+                total_timeout=total_timeout,
+                require_stream_terminator=require_stream_terminator,
+                allow_insecure_http=allow_insecure_http,
                 default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
                 default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
                 websocket_base_url=websocket_base_url,
@@ -174,7 +217,7 @@ class Portkey(PortkeyClientMixin, openai.OpenAI):  # pyright: ignore[reportIncom
         return Generations(self)
 
 
-class AsyncPortkey(PortkeyClientMixin, openai.AsyncOpenAI):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
+class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
     """Asynchronous client for the Portkey gateway; an `openai.AsyncOpenAI` with Portkey routing options.
 
     Takes the same arguments as `Portkey`.
@@ -186,6 +229,9 @@ class AsyncPortkey(PortkeyClientMixin, openai.AsyncOpenAI):  # pyright: ignore[r
         base_url: str | httpx.URL | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        total_timeout: float | None = None,
+        require_stream_terminator: bool = True,
+        allow_insecure_http: bool = False,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -197,7 +243,11 @@ class AsyncPortkey(PortkeyClientMixin, openai.AsyncOpenAI):  # pyright: ignore[r
     ) -> None:
         _warn_unsupported(instrumentation)
         setup = prepare_client(
-            base_url=base_url, default_headers=default_headers, webhook_secret=webhook_secret, options=options
+            base_url=base_url,
+            default_headers=default_headers,
+            webhook_secret=webhook_secret,
+            settings=_settings(total_timeout, require_stream_terminator, allow_insecure_http),
+            options=options,
         )
         super().__init__(
             api_key=_PLACEHOLDER_PROVIDER_KEY,
@@ -221,6 +271,9 @@ class AsyncPortkey(PortkeyClientMixin, openai.AsyncOpenAI):  # pyright: ignore[r
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
         http_client: httpx.AsyncClient | None = None,
         max_retries: int | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
+        require_stream_terminator: bool | NotGiven = NOT_GIVEN,
+        allow_insecure_http: bool | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         set_default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -231,7 +284,8 @@ class AsyncPortkey(PortkeyClientMixin, openai.AsyncOpenAI):  # pyright: ignore[r
     ) -> Self:
         """A new client with some settings changed, sharing this client's connection pool.
 
-        Options not passed keep their value; an option passed as `None` (or `False`) is set to that.
+        Options not passed keep their value; an option passed as `None` (or `False`) is set to that
+        (`total_timeout=None` removes the deadline).
         """
         return self.__class__(
             http_client=http_client or self._client,
@@ -239,6 +293,9 @@ class AsyncPortkey(PortkeyClientMixin, openai.AsyncOpenAI):  # pyright: ignore[r
                 base_url=base_url,
                 timeout=timeout,
                 max_retries=max_retries,
+                total_timeout=total_timeout,
+                require_stream_terminator=require_stream_terminator,
+                allow_insecure_http=allow_insecure_http,
                 default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
                 default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
                 websocket_base_url=websocket_base_url,

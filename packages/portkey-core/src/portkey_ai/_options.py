@@ -281,6 +281,8 @@ def _config(name: str, value: object) -> str:
 
 def _bearer(name: str, value: object) -> str:
     token = _string(name, value)
+    if not token or token.lower() == "bearer":
+        raise ValueError(f"`{name}` must not be empty")
     return token if token[:7].lower() == "bearer " else f"Bearer {token}"
 
 
