@@ -495,7 +495,10 @@ def test_mask_is_applied_to_inputs_and_outputs(make_handler: HandlerFactory, sin
         return "<masked>"
 
     handler = make_handler(mask=mask)
-    assert make_chain().invoke({"question": "my card is card-4111-canary"}, config(handler)) == "echo: my card is card-4111-canary"
+    assert (
+        make_chain().invoke({"question": "my card is card-4111-canary"}, config(handler))
+        == "echo: my card is card-4111-canary"
+    )
     logs = flushed_logs(handler, sink)
     assert "card-4111-canary" not in str(logs)
     assert "card-4111-canary" in str(masked)
