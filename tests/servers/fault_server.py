@@ -189,27 +189,24 @@ class FaultServer:
 
     Attributes:
         port: The TCP port.
-        url: ``http://127.0.0.1:<port>`` (``https://`` with ``ssl_context``).
+        url: ``http://127.0.0.1:<port>``.
         base_url: ``url + "/v1"``.
     """
 
-    def __init__(self, script: Script = (), *, ssl_context: ssl.SSLContext | None = None, record: bool = True) -> None:
+    def __init__(self, script: Script = (), *, record: bool = True) -> None:
         """Start the server.
 
         Args:
             script: The action for each request by index (the last repeats; empty: ``200 {}``), or a function of the
                 request.
-            ssl_context: Serve TLS with this context (the handshake runs after the connection is counted).
             record: Record requests (load tests turn it off to keep memory flat).
         """
         self._script = script
-        self._ssl_context = ssl_context
         self._record = record
         self._cond = threading.Condition()
         self._requests: list[Request] = []
         self._count = 0
         self._accepted = 0
-        self._tls_failures = 0
         self._disconnects: list[int] = []
         self._ended = 0
         self._loop = asyncio.new_event_loop()
@@ -222,8 +219,7 @@ class FaultServer:
         self._started.wait()
         assert self._server is not None
         self.port: int = int(self._server.sockets[0].getsockname()[1])
-        scheme = "https" if ssl_context else "http"
-        self.url: str = f"{scheme}://127.0.0.1:{self.port}"
+        self.url: str = f"http://127.0.0.1:{self.port}"
         self.base_url: str = f"{self.url}/v1"
 
     # -- test-facing API ---------------------------------------------------------------------------------------------
@@ -250,12 +246,6 @@ class FaultServer:
         """How many TCP connections were accepted."""
         with self._cond:
             return self._accepted
-
-    @property
-    def tls_failures(self) -> int:
-        """How many TLS handshakes failed."""
-        with self._cond:
-            return self._tls_failures
 
     @property
     def disconnects(self) -> list[int]:
@@ -350,15 +340,6 @@ class FaultServer:
         writer.transport.set_write_buffer_limits(high=0)
         peer_port = int(writer.get_extra_info("peername")[1])
         try:
-            if self._ssl_context is not None:
-                try:
-                    await writer.start_tls(self._ssl_context)
-                except Exception:  # any failed handshake (alert, reset, EOF, timeout) counts as one
-                    with self._cond:
-                        self._tls_failures += 1
-                        self._cond.notify_all()
-                    writer.transport.abort()
-                    return
             while True:
                 request = await self._read_request(reader, peer_port)
                 if request is None:
