@@ -825,8 +825,10 @@ class FakeProvider:
         finally:
             if not writer.transport.is_closing():
                 writer.close()
+            # Shielded: cancelling a task cancels the future it awaits, and wait_closed() awaits the writer's one
+            # shared close future, which _shutdown awaits too.
             with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
+                await asyncio.shield(writer.wait_closed())
 
     async def _read_request(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer_port: int
