@@ -139,7 +139,7 @@ async def test_astream(model: ChatPortkey) -> None:
 def test_tool_calling(model: ChatPortkey) -> None:
     reply = model.bind_tools([magic_function], tool_choice="magic_function").invoke("magic_function(3)?")
     assert reply.tool_calls == [
-        {"name": "magic_function", "args": {"input": 1}, "id": reply.tool_calls[0]["id"], "type": "tool_call"}
+        {"name": "magic_function", "args": {"input": 3}, "id": reply.tool_calls[0]["id"], "type": "tool_call"}
     ]
 
 
@@ -149,7 +149,7 @@ async def test_tool_calling_async_streaming(model: ChatPortkey) -> None:
     async for chunk in bound.astream("magic_function(3)?"):
         full = chunk if full is None else full + chunk
     assert full.tool_calls[0]["name"] == "magic_function"
-    assert full.tool_calls[0]["args"] == {"input": 1}
+    assert full.tool_calls[0]["args"] == {"input": 3}
 
 
 @pytest.mark.parametrize("method", ["json_schema", "function_calling", "json_mode"])

@@ -7,14 +7,13 @@ the tests it cannot meaningfully run here are listed, with the reason, in the pa
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 
 pytest.importorskip("langchain_openai")
 pytest.importorskip("langchain_tests")
 
-from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.unit_tests import ChatModelUnitTests
@@ -25,13 +24,6 @@ from portkey_ai.langchain import ChatPortkey
 from tests.servers.fake_provider import FakeProvider
 from tests.servers.node_servers import NodeServer
 
-FAKE_TOOL_ARGUMENTS = (
-    "the fake provider fills tool arguments from the JSON schema alone (integers are 1, strings 'text'); these "
-    "tests expect arguments taken from the user's message (magic_function(3) -> 3, a quoted name)"
-)
-FAKE_JSON_MODE = (
-    "in JSON mode the fake provider answers {'echo': ...}; the test expects the keys the prompt names in quotes"
-)
 UPSTREAM_PARSED_STREAM = (
     "langchain-openai 1.7.4 model_dump()s openai 3.x structured-output stream events, which warns "
     "(PydanticSerializationUnexpectedValue on `parsed`); plain ChatOpenAI fails the same way (pydantic case only)"
@@ -92,6 +84,21 @@ class TestChatPortkeyStandardIntegration(ChatModelIntegrationTests):
         assert isinstance(model, ChatPortkey)
         await model.root_async_client.close()
 
+    @pytest.fixture(autouse=True)
+    def _upstream_parsed_stream(self, request: pytest.FixtureRequest) -> None:
+        """Expect the upstream warning in the `pydantic` case of the structured-output tests, and only there.
+
+        A mark on an overridden test would cover all three schema types (langchain-tests requires an xfail mark on
+        every override), and the `typeddict` and `json_schema` cases pass.
+        """
+        node = request.node
+        if (
+            isinstance(node, pytest.Function)
+            and node.originalname in {"test_structured_output", "test_structured_output_async"}
+            and node.callspec.params.get("schema_type") == "pydantic"
+        ):
+            request.applymarker(pytest.mark.xfail(reason=UPSTREAM_PARSED_STREAM, raises=UserWarning))
+
     @property
     @override
     def chat_model_class(self) -> type[BaseChatModel]:
@@ -113,46 +120,7 @@ class TestChatPortkeyStandardIntegration(ChatModelIntegrationTests):
     def supports_json_mode(self) -> bool:
         return True
 
-    # The tests below are expected failures; the package README lists them with these reasons.
-
-    @pytest.mark.xfail(reason=FAKE_TOOL_ARGUMENTS, raises=AssertionError, strict=False)
-    @pytest.mark.parametrize("model", [{}, {"output_version": "v1"}], indirect=True)
-    @override
-    def test_tool_calling(self, model: BaseChatModel) -> None:
-        super().test_tool_calling(model)
-
-    @pytest.mark.xfail(reason=FAKE_TOOL_ARGUMENTS, raises=AssertionError, strict=False)
-    @override
-    async def test_tool_calling_async(self, model: BaseChatModel) -> None:
-        await super().test_tool_calling_async(model)
-
-    @pytest.mark.xfail(reason=FAKE_TOOL_ARGUMENTS, raises=AssertionError, strict=False)
-    @override
-    def test_unicode_tool_call_integration(
-        self, model: BaseChatModel, *, tool_choice: str | None = None, force_tool_call: bool = True
-    ) -> None:
-        super().test_unicode_tool_call_integration(model, tool_choice=tool_choice, force_tool_call=force_tool_call)
-
-    @pytest.mark.xfail(reason=FAKE_JSON_MODE, raises=OutputParserException, strict=False)
-    @override
-    def test_json_mode(self, model: BaseChatModel) -> None:
-        super().test_json_mode(model)
-
-    @pytest.mark.xfail(reason=UPSTREAM_PARSED_STREAM, raises=UserWarning, strict=False)
-    @pytest.mark.parametrize("schema_type", ["pydantic", "typeddict", "json_schema"])
-    @override
-    def test_structured_output(
-        self, model: BaseChatModel, schema_type: Literal["pydantic", "typeddict", "json_schema"]
-    ) -> None:
-        super().test_structured_output(model, schema_type)
-
-    @pytest.mark.xfail(reason=UPSTREAM_PARSED_STREAM, raises=UserWarning, strict=False)
-    @pytest.mark.parametrize("schema_type", ["pydantic", "typeddict", "json_schema"])
-    @override
-    async def test_structured_output_async(
-        self, model: BaseChatModel, schema_type: Literal["pydantic", "typeddict", "json_schema"]
-    ) -> None:
-        await super().test_structured_output_async(model, schema_type)
+    # Expected failures; the package README lists them with these reasons.
 
     @pytest.mark.xfail(reason=UPSTREAM_PYDANTIC_V1_WARNING, raises=UserWarning)
     @override

@@ -11,13 +11,33 @@ field of a response is the requested model):
 
 - ``POST /v1/chat/completions``: the assistant answers ``"echo: <last user message>"`` (:func:`echo_text`), as JSON or
   as server-sent events when ``"stream": true``. With ``tools`` (and ``tool_choice`` other than ``"none"``) it calls
-  the chosen or first tool, with arguments built from the tool's JSON schema. With ``response_format`` of type
-  ``json_schema`` (or ``json_object``) the content is a JSON object string matching the schema.
+  the tool named by ``tool_choice``, else the first one (see "Tool arguments"). With ``response_format`` of type
+  ``json_schema`` the content is a JSON object matching the schema (strings ``"text"``, integers ``1``, numbers
+  ``1.5``, booleans ``true``, the first enum option, one array item, non-null ``anyOf`` options); with type
+  ``json_object`` it is ``{"echo": <last user message>}``, unless that message mentions ``key`` or ``keys`` and
+  quotes names: then the object has those names as keys, in order, each with the value ``"text"`` (``Return JSON
+  with 'setup' and 'punchline' keys`` gives ``{"setup": "text", "punchline": "text"}``).
 - ``POST /v1/completions``: the text is ``"echo: <prompt>"``, plain or streamed.
 - ``POST /v1/embeddings``: deterministic vectors (:func:`fake_embedding`), as floats or base64 per
   ``encoding_format``.
 - ``GET /v1/models`` and ``GET /v1/models/{id}``.
 - Anything else: a static route set with :meth:`FakeProvider.set_route`, or a 404 in OpenAI's error shape.
+
+Tool arguments are a pure function of the tool's JSON schema and the last user message (the "prompt"). Only the
+required parameters get a value, in the order of ``required``:
+
+1. A call of the tool written in the prompt, e.g. ``magic_function(3)`` or ``get_weather('Oslo, Norway', 2)``, gives
+   them by position (JSON literals, quoted strings or bare words).
+2. Each parameter still without a value takes, from the rest of the prompt: for an enum, the first option the prompt
+   names (case-insensitive, as a whole word); for a string, the next unused quoted string (``'...'`` or ``"..."``
+   starting and ending at a word boundary, so apostrophes don't count); for an integer or number, the next unused
+   number outside quotes.
+3. A value that does not fit the parameter's type is skipped; a parameter left without one gets the schema example
+   above (``"text"``, ``1``, ...).
+
+So ``"What is 1 + 2"`` calls an adder with ``{"a": 1, "b": 2}``, ``"Create a customer named '你好'"`` fills the
+first string parameter with ``"你好"``, and a prompt with no quotes, numbers or call asks for the schema example.
+Arguments and JSON content keep non-ASCII characters unescaped, as OpenAI sends them.
 
 Run it as a process with ``python -m tests.servers.fake_provider --port N --name NAME``.
 """
@@ -66,6 +86,10 @@ DEFAULT_EMBEDDING_DIMENSIONS: Final = 16
 FAULT_HEADER: Final = "x-fake-fault"
 _READ_LIMIT: Final = 1 << 20
 _CREATED: Final = 1_700_000_000
+_QUOTED: Final = re.compile(r"""(?<!\w)(?:'([^'\n]+)'|"([^"\n]+)")(?!\w)""")
+_NUMBER: Final = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\w)")
+_CALL_ARGUMENT: Final = re.compile(r"""(?:'[^']*'|"[^"]*"|[^,'"])+""")
+_KEYS_WORD: Final = re.compile(r"\bkeys?\b", re.IGNORECASE)
 
 
 def echo_text(text: str) -> str:
@@ -347,14 +371,132 @@ def _example(schema: object, root: Mapping[str, Any], depth: int = 0) -> Any:
     return {"string": "text", "integer": 1, "number": 1.5, "boolean": True}.get(str(kind))
 
 
-def _tool_arguments(parameters: object) -> dict[str, Any]:
+def _resolve(schema: object, root: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
+    """``schema`` with ``$ref`` followed and, for ``anyOf``/``oneOf``/``allOf``, its first non-null option."""
+    if depth > 8 or not isinstance(schema, dict):
+        return {}
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part) if isinstance(target, dict) else None
+        return _resolve(target, root, depth + 1)
+    if "type" not in schema and "enum" not in schema:
+        for key in ("anyOf", "oneOf", "allOf"):
+            options = schema.get(key)
+            if isinstance(options, list):
+                chosen = [o for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+                return _resolve(chosen[0], root, depth + 1) if chosen else {}
+    return cast("dict[str, Any]", schema)
+
+
+def _kind(schema: Mapping[str, Any]) -> str | None:
+    """The first non-null ``type`` of a resolved JSON schema."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in cast("list[object]", kind) if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _quoted(text: str) -> list[str]:
+    """The non-empty strings in ``'single'`` or ``"double"`` quotes that start and end at a word boundary."""
+    return [single or double for single, double in _QUOTED.findall(text)]
+
+
+def _coerce(value: object, schema: Mapping[str, Any]) -> Any:
+    """``value`` as an instance of the resolved JSON ``schema``'s enum or scalar type, or ``None`` if it is not one."""
+    enum = schema.get("enum")
+    if isinstance(enum, list):
+        return next((option for option in enum if option == value and type(option) is type(value)), None)
+    kind = _kind(schema)
+    if isinstance(value, str) and kind in ("integer", "number") and _NUMBER.fullmatch(value):
+        value = json.loads(value)
+    if kind == "string":
+        return str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+    if kind == "integer":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if kind == "number":
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if kind == "boolean":
+        return value if isinstance(value, bool) else None
+    return None
+
+
+def _call_arguments(text: str) -> list[object]:
+    """The positional arguments written in a call's parentheses: JSON literals, quoted strings or bare words."""
+    values: list[object] = []
+    for match in _CALL_ARGUMENT.finditer(text):
+        piece = match.group().strip()
+        if len(piece) >= 2 and piece[0] == piece[-1] == "'":
+            values.append(piece[1:-1])
+            continue
+        try:
+            values.append(json.loads(piece))
+        except ValueError:
+            values.append(piece)
+    return values
+
+
+def _tool_arguments(function: Mapping[str, Any], prompt: str) -> dict[str, Any]:
+    """The arguments of a call of ``function`` that ``prompt`` (the last user message) asks for.
+
+    Only required parameters get a value, in the schema's ``required`` order. A call written in the prompt, e.g.
+    ``get_weather('Paris', 3)``, gives them by position; each parameter still without a value takes, from the rest of
+    the prompt: for an enum, the first option the prompt names (case-insensitive, as a word); for a string, the next
+    quoted string; for an integer or number, the next number outside quotes. A value that does not fit the
+    parameter's type is skipped; a parameter left without one gets :func:`_example` of its schema.
+    """
+    parameters = function.get("parameters")
     if not isinstance(parameters, dict):
         return {}
     properties = parameters.get("properties")
     required = parameters.get("required")
     if not isinstance(properties, dict) or not isinstance(required, list):
         return {}
-    return {name: _example(properties.get(name), parameters) for name in required if name in properties}
+    names = [name for name in required if isinstance(name, str) and name in properties]
+    schemas = {name: _resolve(properties[name], parameters) for name in names}
+    values: dict[str, Any] = {}
+    rest = prompt
+    tool_name = function.get("name")
+    call = None
+    if isinstance(tool_name, str) and tool_name:
+        call = re.search(rf"(?<!\w){re.escape(tool_name)}\(([^()]*)\)", prompt)
+    if call is not None:
+        rest = f"{prompt[: call.start()]} {prompt[call.end() :]}"
+        for name, written in zip(names, _call_arguments(call.group(1)), strict=False):
+            coerced = _coerce(written, schemas[name])
+            if coerced is not None:
+                values[name] = coerced
+    quoted = _quoted(rest)
+    numbers = [match.group() for match in _NUMBER.finditer(_QUOTED.sub(" ", rest))]
+    for name in names:
+        if name in values:
+            continue
+        schema = schemas[name]
+        enum = schema.get("enum")
+        value: Any = None
+        if isinstance(enum, list):
+            named = (
+                o for o in enum if isinstance(o, str) and o and re.search(rf"(?<!\w){re.escape(o)}(?!\w)", rest, re.I)
+            )
+            value = next(named, None)
+        else:
+            pool = {"string": quoted, "integer": numbers, "number": numbers}.get(_kind(schema) or "", [])
+            for index, candidate in enumerate(pool):
+                value = _coerce(candidate, schema)
+                if value is not None:
+                    del pool[index]
+                    break
+        values[name] = value if value is not None else _example(properties[name], parameters)
+    return {name: values[name] for name in names}
+
+
+def _json_object(prompt: str) -> dict[str, Any]:
+    """The JSON-mode answer to ``prompt``: the quoted key names of a prompt that mentions keys, else an echo."""
+    keys = _quoted(prompt) if _KEYS_WORD.search(prompt) else []
+    return dict.fromkeys(keys, "text") if keys else {"echo": prompt}
 
 
 def _chosen_tool(body: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -438,9 +580,9 @@ class _Api:
             if response_format.get("type") == "json_schema":
                 spec = response_format.get("json_schema")
                 schema = spec.get("schema") if isinstance(spec, dict) else None
-                content = json.dumps(_example(schema, schema) if isinstance(schema, dict) else {})
+                content = json.dumps(_example(schema, schema) if isinstance(schema, dict) else {}, ensure_ascii=False)
             elif response_format.get("type") == "json_object":
-                content = json.dumps({"echo": last_user})
+                content = json.dumps(_json_object(last_user), ensure_ascii=False)
         prompt_tokens = sum(_word_count(t) for t in texts)
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())
@@ -452,7 +594,7 @@ class _Api:
                 "type": "function",
                 "function": {
                     "name": str(tool.get("name", "")),
-                    "arguments": json.dumps(_tool_arguments(tool.get("parameters"))),
+                    "arguments": json.dumps(_tool_arguments(tool, last_user), ensure_ascii=False),
                 },
             }
         finish_reason = "tool_calls" if tool_call is not None else "stop"
