@@ -99,7 +99,11 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         webhook_secret: Secret for `webhooks.unwrap`.
         instrumentation: Accepted for compatibility with the official SDK; `True` warns (use portkey-langchain or
             portkey-llamaindex for traces).
-        calculate_audio_duration: Accepted for compatibility with the official SDK.
+        calculate_audio_duration: Send `x-portkey-audio-file-duration` (the uploaded file's duration in milliseconds,
+            as the official SDK does) on `audio.transcriptions.create` and `audio.translations.create` (default
+            `True`). Only the file's headers are read (WAV, MP3, MP4/M4A, FLAC, Ogg Vorbis/Opus), and a file
+            object's position is restored; an unrecognised format or a non-seekable file sends no header. A header
+            of that name you set yourself is kept.
         **options: The Portkey gateway options (`api_key`, `provider`, `config`, `virtual_key`, `trace_id`,
             `metadata`, `Authorization`, ...), each sent as its `x-portkey-*` header; see `PortkeyOptions`.
             Unknown options are sent as `x-portkey-<kebab-name>` (type checkers flag them).
@@ -156,6 +160,7 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         total_timeout: float | None | NotGiven = NOT_GIVEN,
         require_stream_terminator: bool | NotGiven = NOT_GIVEN,
         allow_insecure_http: bool | NotGiven = NOT_GIVEN,
+        calculate_audio_duration: bool | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         set_default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -178,6 +183,7 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
                 total_timeout=total_timeout,
                 require_stream_terminator=require_stream_terminator,
                 allow_insecure_http=allow_insecure_http,
+                calculate_audio_duration=calculate_audio_duration,
                 default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
                 default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
                 websocket_base_url=websocket_base_url,
@@ -274,6 +280,7 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
         total_timeout: float | None | NotGiven = NOT_GIVEN,
         require_stream_terminator: bool | NotGiven = NOT_GIVEN,
         allow_insecure_http: bool | NotGiven = NOT_GIVEN,
+        calculate_audio_duration: bool | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         set_default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -296,6 +303,7 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
                 total_timeout=total_timeout,
                 require_stream_terminator=require_stream_terminator,
                 allow_insecure_http=allow_insecure_http,
+                calculate_audio_duration=calculate_audio_duration,
                 default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
                 default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
                 websocket_base_url=websocket_base_url,

@@ -32,6 +32,7 @@ from openai._streaming import ServerSentEvent
 from typing_extensions import override
 
 from . import _logging
+from ._audio import AUDIO_DURATION_HEADER, audio_duration_header
 from ._constants import LOCAL_GATEWAY_URL, PORTKEY_GATEWAY_URL
 from ._exceptions import (
     APIConnectionError,
@@ -666,6 +667,11 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
             call.retries_taken = retries_taken
             call.max_retries = options.get_max_retries(self.max_retries)
             call.delay = None
+        if self.calculate_audio_duration:
+            headers = None if isinstance(options.headers, NotGiven) else options.headers
+            duration = audio_duration_header(options.method, options.url, options.files, self.default_headers, headers)
+            if duration is not None:
+                options.headers = {**(headers or {}), AUDIO_DURATION_HEADER: duration}
         return super()._build_request(options, retries_taken=retries_taken)
 
     def _clamp_to_deadline(self, request: httpx.Request) -> Call | None:
@@ -823,6 +829,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
         total_timeout: float | None | NotGiven,
         require_stream_terminator: bool | NotGiven,
         allow_insecure_http: bool | NotGiven,
+        calculate_audio_duration: bool | NotGiven,
         default_headers: dict[str, str],
         default_query: dict[str, object],
         websocket_base_url: str | httpx.URL | None,
@@ -846,7 +853,9 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
             "default_query": default_query,
             "websocket_base_url": websocket_base_url or self.websocket_base_url,
             "webhook_secret": webhook_secret or self.webhook_secret,
-            "calculate_audio_duration": self.calculate_audio_duration,
+            "calculate_audio_duration": self.calculate_audio_duration
+            if isinstance(calculate_audio_duration, NotGiven)
+            else calculate_audio_duration,
             **options_as_dict(replace_options(self._portkey_options, options)),
         }
 
