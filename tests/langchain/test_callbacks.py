@@ -356,6 +356,57 @@ def test_hidden_runs_are_skipped_and_children_reparented(handler: PortkeyCallbac
     assert trace.find("node").parent_span_id == str(root)
 
 
+def test_a_hidden_run_belongs_to_the_trace_of_its_nearest_shipped_ancestor(
+    handler: PortkeyCallbackHandler, sink: FakeProvider
+) -> None:
+    root, hidden = uuid.uuid4(), uuid.uuid4()
+    handler.on_chain_start(None, {"x": 1}, run_id=root, name="graph")
+    handler.on_chain_start(None, {"x": 1}, run_id=hidden, parent_run_id=root, name="write", tags=["langsmith:hidden"])
+    assert handler.get_trace_id(hidden) == str(root)
+    assert handler.trace_headers(hidden) == {
+        "x-portkey-trace-id": str(root),
+        "x-portkey-span-id": str(hidden),
+        "x-portkey-parent-span-id": str(root),
+        "x-portkey-span-name": "write",
+    }
+    for run_id in (hidden, root):
+        handler.on_chain_end({"x": 2}, run_id=run_id)
+    assert build_trace(flushed_logs(handler, sink)).render() == "graph [chain]"
+
+
+def test_a_run_that_starts_after_its_parent_ended_joins_the_parent_trace(
+    handler: PortkeyCallbackHandler, sink: FakeProvider
+) -> None:
+    root, late = uuid.uuid4(), uuid.uuid4()
+    handler.on_chain_start(None, {"x": 1}, run_id=root, name="graph")
+    handler.on_chain_end({"x": 2}, run_id=root)
+    handler.on_tool_start(None, "1", run_id=late, parent_run_id=root, name="background")
+    handler.on_tool_end("done", run_id=late)
+    trace = build_trace(flushed_logs(handler, sink))
+    assert trace.render() == "graph [chain]\n└── background [tool]"
+    assert trace.trace_id == str(root)
+    assert handler.open_spans == 0
+
+
+async def test_a_cancelled_run_ships_status_499(handler: PortkeyCallbackHandler, sink: FakeProvider) -> None:
+    started, never = asyncio.Event(), asyncio.Event()
+
+    async def wait_forever(value: str) -> str:
+        started.set()
+        await never.wait()
+        return value
+
+    task = asyncio.create_task(RunnableLambda(wait_forever, name="waiter").ainvoke("x", config(handler)))
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await handler.aflush(timeout=15.0)
+    trace = build_trace(flushed_logs(handler, sink))
+    assert trace.render() == "waiter [chain] status=499"
+    assert handler.open_spans == 0
+
+
 def test_inherited_hidden_tag_hides_the_subtree(handler: PortkeyCallbackHandler, sink: FakeProvider) -> None:
     inner = (PROMPT | EchoChatModel()).with_config(tags=["langsmith:hidden"], run_name="hidden-step")
     (inner | StrOutputParser()).invoke({"question": "x y z w"}, config(handler))

@@ -22,17 +22,17 @@ from llama_index.core.tools import ToolOutput
 from openai.types.chat import ChatCompletion
 
 from portkey_ai._http import httpx
+from portkey_ai.lib._spans import Policy, SpanTree
 from portkey_ai.llamaindex._payloads import (
     MAX_NODE_TEXT,
     build_bodies,
-    error_status,
     llm_provider,
     llm_url_base,
     model_info,
     nodes_json,
     output_json,
 )
-from portkey_ai.llamaindex._spans import LLMCall, Policy, SpanRecord
+from portkey_ai.llamaindex._records import LlamaSpanRecord, LLMCall
 
 
 def llm_record(
@@ -41,8 +41,8 @@ def llm_record(
     mode: str = "chat",
     messages: list[ChatMessage] | None = None,
     kwargs: dict[str, Any] | None = None,
-) -> SpanRecord:
-    record = SpanRecord(name="LLM.chat", kind="llm", parent=None, policy=Policy.PINNED)
+) -> LlamaSpanRecord:
+    record = LlamaSpanRecord(name="LLM.chat", kind="llm", parent=None, policy=Policy.PINNED)
     call = LLMCall(mode)
     call.messages = messages or [ChatMessage(role=MessageRole.USER, content="hi")]
     call.prompt = "hi"
@@ -195,14 +195,30 @@ def test_url_base_never_keeps_credentials() -> None:
     assert llm_url_base(WithoutBase()) == ""
 
 
-def test_error_status() -> None:
-    request = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
-    rate_limited = openai.RateLimitError("slow down", response=httpx.Response(429, request=request), body=None)
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (
+            openai.RateLimitError(
+                "slow down",
+                response=httpx.Response(429, request=httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")),
+                body=None,
+            ),
+            429,
+        ),
+        (asyncio.CancelledError("stop"), 499),
+        (ValueError("stop"), 500),
+    ],
+)
+def test_a_failed_span_reports_the_error_instead_of_its_result(error: BaseException, status: int) -> None:
+    record = llm_record(CompletionResponse(text="never sent"))
+    record.error = error
 
-    assert error_status(rate_limited) == 429
-    assert error_status(asyncio.CancelledError()) == 499
-    assert error_status(GeneratorExit()) == 499
-    assert error_status(ValueError("x")) == 500
+    request, response = build_bodies(record)
+
+    assert request["body"]["messages"] == [{"role": "user", "content": "hi"}]
+    assert response["status"] == status
+    assert response["body"] == {"error": {"message": str(error), "type": type(error).__name__}}
 
 
 def test_nodes_are_bounded() -> None:
@@ -227,3 +243,32 @@ def test_outputs() -> None:
     }
     assert output_json([source]) == [{"id": "s1", "score": 1.0, "text": "source text"}]
     assert output_json("plain") == "plain"
+
+
+def vars_of(record: LlamaSpanRecord, *names: str) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
+
+
+def test_release_drops_payloads_but_keeps_the_tree() -> None:
+    tree: SpanTree[str, LlamaSpanRecord] = SpanTree()
+    record = llm_record(CompletionResponse(text="done"))
+    record.request_body = {"query": "q"}
+    record.response_body = {"output": "a"}
+    record.inputs = {"big": "x" * 100}
+    record.output = "result"
+    record.error = record.child_error = ValueError("x")
+    assert tree.decide(record, final=True)
+
+    record.release()
+
+    released = vars_of(record, "request_body", "response_body", "inputs", "output", "llm", "error", "child_error")
+    assert released == {
+        "request_body": {},
+        "response_body": None,
+        "inputs": None,
+        "output": None,
+        "llm": None,
+        "error": None,
+        "child_error": None,
+    }
+    assert record.decision is True and record.trace_id == record.span_id

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from threading import Lock
 from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit, urlunsplit
@@ -28,8 +29,7 @@ from typing_extensions import override
 from portkey_ai._constants import MAX_METADATA_VALUE_LENGTH, PORTKEY_GATEWAY_URL
 from portkey_ai._options import check_header_value
 from portkey_ai.lib import LogShipper, span_log, to_jsonable
-
-from ._spans import SpanRecord, SpanTracker, error_response
+from portkey_ai.lib._spans import Policy, SpanRecord, SpanTree, error_response
 
 if TYPE_CHECKING:
     from langchain_core.agents import AgentAction, AgentFinish
@@ -79,6 +79,18 @@ _KEPT_INTERNAL_METADATA = frozenset({"langgraph_node", "langgraph_step"})
 _TRACE_ID_KEYS = ("portkey_trace_id", "traceId")
 _BASE_URL_KEYS = ("openai_api_base", "base_url", "api_base", "azure_endpoint")
 _PORTKEY_HOST = urlsplit(PORTKEY_GATEWAY_URL).hostname
+
+
+@dataclass(slots=True, eq=False, repr=False, kw_only=True)
+class _RunRecord(SpanRecord):
+    """A LangChain run's span.
+
+    Attributes:
+        data: What the handler recorded while the run was open (request body, first-token time, agent actions...);
+            emptied when the run ends, as finished records are kept a while for late children and trace-id lookups.
+    """
+
+    data: dict[str, Any] = field(default_factory=lambda: {})
 
 
 class PortkeyCallbackHandler(BaseCallbackHandler):
@@ -135,10 +147,11 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
             raise ValueError("`log_llm_spans` must be 'auto', 'always' or 'never'")
         if not isinstance(cast(object, trace_id), str | None):
             raise TypeError(f"`trace_id` must be a string, not {type(trace_id).__name__}")
-        self._tracker: SpanTracker[UUID] = SpanTracker(max_open=max_open_spans, sample_rate=sample_rate)
+        self._tree: SpanTree[UUID, _RunRecord] = SpanTree(
+            max_open=max_open_spans, sample_rate=sample_rate, default_trace_id=trace_id or None
+        )
         self._shipper = shipper if shipper is not None else LogShipper(api_key=api_key, base_url=base_url)
         self._metadata = _string_metadata(metadata or {})
-        self._trace_id = trace_id or None
         self._tags = tuple(tags or ())
         self._log_llm_spans = log_llm_spans
         self._skip_hidden = skip_hidden
@@ -161,7 +174,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
     @property
     def open_spans(self) -> int:
         """Number of runs started but not yet ended."""
-        return self._tracker.open_count()
+        return self._tree.open_count()
 
     def get_trace_id(self, run_id: UUID | str) -> str | None:
         """Portkey trace id of a run this handler saw (open or recently ended), for feedback or links.
@@ -173,7 +186,8 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
             key = run_id if isinstance(run_id, UUID) else UUID(str(run_id))
         except ValueError:
             return None
-        return self._tracker.trace_id_of(key)
+        record = self._tree.get(key, include_finished=True)
+        return record.trace_id if record is not None else None
 
     def trace_headers(self, run_id: UUID, *, gateway_logged: bool = False) -> dict[str, str]:
         """Gateway headers that make a request made inside run `run_id` part of that run's trace.
@@ -187,8 +201,8 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
             gateway_logged: Declare that the gateway logs this request itself, so (with `log_llm_spans="auto"`)
                 the handler does not ship a duplicate span for the run.
         """
-        record = self._tracker.get(run_id)
-        if record is None or not _header_safe(record.trace_id):
+        record = self._tree.get(run_id)
+        if record is None or record.trace_id is None or not _header_safe(record.trace_id):
             return {}
         candidates = {
             "x-portkey-trace-id": record.trace_id,
@@ -330,7 +344,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
     ) -> None:
         """Record the time of the first streamed token (constant time per chunk)."""
         try:
-            record = self._tracker.get(run_id)
+            record = self._tree.get(run_id)
             if record is not None and "first_token" not in record.data:
                 record.data["first_token"] = time.perf_counter()
         except Exception:
@@ -364,7 +378,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
     ) -> None:
         """Record a legacy agent's final answer on its chain span."""
         try:
-            record = self._tracker.get(run_id)
+            record = self._tree.get(run_id)
             if record is not None and record.emit:
                 record.data["agent_finish"] = self._jsonable({"return_values": finish.return_values, "log": finish.log})
         except Exception:
@@ -402,10 +416,11 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         """Ship the model span with choices, usage, model and time to first token."""
         try:
             _forget_model_run(self, run_id)
-            record = self._tracker.finish(run_id)
-            if record is None or not self._ships_llm(record, failed_before_gateway=False):
-                return
-            self._ship(record, 200, self._llm_response_body(record, response), streaming="first_token" in record.data)
+            with self._ending(run_id) as record:
+                if record is None or not self._ships_llm(record, failed_before_gateway=False):
+                    return
+                body = self._llm_response_body(record, response)
+                self._ship(record, 200, body, streaming="first_token" in record.data)
         except Exception:
             self._warn("on_llm_end")
 
@@ -422,12 +437,12 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         """Ship the model span as an error (unless the gateway answered, and so logged it, for a linked call)."""
         try:
             _forget_model_run(self, run_id)
-            record = self._tracker.finish(run_id)
-            if record is None:
-                return
-            status, body = error_response(error)
-            if self._ships_llm(record, failed_before_gateway=not hasattr(error, "status_code")):
-                self._ship(record, status, body, streaming="first_token" in record.data)
+            with self._ending(run_id) as record:
+                if record is None:
+                    return
+                status, body = error_response(error)
+                if self._ships_llm(record, failed_before_gateway=not hasattr(error, "status_code")):
+                    self._ship(record, status, body, streaming="first_token" in record.data)
         except Exception:
             self._warn("on_llm_error")
 
@@ -514,7 +529,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         tags: Sequence[str] | None,
         metadata: Mapping[str, Any] | None,
         kwargs: Mapping[str, Any],
-    ) -> SpanRecord:
+    ) -> _RunRecord:
         run_tags = tuple(tags or ())
         run_metadata = metadata or {}
         name = _run_name(serialized, kwargs, kind)
@@ -524,17 +539,22 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
                 emit = bool(self._span_filter(kind, name, run_tags, run_metadata))
             except Exception:
                 self._warn("span_filter")
-        return self._tracker.start(
-            run_id,
-            parent_run_id,
+        parent = self._tree.get(parent_run_id, include_finished=True) if parent_run_id is not None else None
+        # A run whose parent is unknown starts a trace, and a trace always ships its root.
+        policy = Policy.PINNED if parent is None else Policy.ALWAYS if emit else Policy.NEVER
+        record = _RunRecord(
             span_id=str(run_id),
             name=name,
             kind=kind,
-            emit=emit,
-            trace_id=_trace_id_override(run_metadata) or self._trace_id,
+            parent=parent,
+            policy=policy,
+            trace_hint=_trace_id_override(run_metadata),
             tags=self._tags + run_tags,
             metadata={**self._metadata, **_string_metadata(run_metadata)},
         )
+        self._tree.start(run_id, record)
+        self._tree.decide(record, final=True)
+        return record
 
     def _start_llm(
         self,
@@ -592,14 +612,14 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         record.data["model"] = model
         record.data["chat"] = messages is not None
 
-    def _ships_llm(self, record: SpanRecord, *, failed_before_gateway: bool) -> bool:
+    def _ships_llm(self, record: _RunRecord, *, failed_before_gateway: bool) -> bool:
         if not record.emit or self._log_llm_spans == "never":
             return False
         if self._log_llm_spans == "auto" and record.data.get("gateway_logged"):
             return failed_before_gateway
         return True
 
-    def _llm_response_body(self, record: SpanRecord, response: LLMResult) -> dict[str, Any]:
+    def _llm_response_body(self, record: _RunRecord, response: LLMResult) -> dict[str, Any]:
         generations = response.generations[0] if response.generations else []
         llm_output = response.llm_output or {}
         chat = bool(record.data.get("chat"))
@@ -641,32 +661,42 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
 
     def _end_ok(self, run_id: UUID, key: str, value: Any, event: str) -> None:
         try:
-            record = self._tracker.finish(run_id)
-            if record is None or not record.emit:
-                return
-            body: dict[str, Any] = {key: self._masked(value)}
-            for extra in ("agent_actions", "agent_finish", "events"):
-                if extra in record.data:
-                    body[extra] = record.data[extra]
-            self._ship(record, 200, body)
+            with self._ending(run_id) as record:
+                if record is None or not record.emit:
+                    return
+                body: dict[str, Any] = {key: self._masked(value)}
+                for extra in ("agent_actions", "agent_finish", "events"):
+                    if extra in record.data:
+                        body[extra] = record.data[extra]
+                self._ship(record, 200, body)
         except Exception:
             self._warn(event)
 
     def _end_error(self, run_id: UUID, error: BaseException, event: str) -> None:
         try:
-            record = self._tracker.finish(run_id)
-            if record is None or not record.emit:
-                return
-            status, body = error_response(error)
-            if _is_graph_interrupt(error):
-                status = 200
-                record.metadata["interrupted"] = "true"
-            self._ship(record, status, body)
+            with self._ending(run_id) as record:
+                if record is None or not record.emit:
+                    return
+                status, body = error_response(error)
+                if _is_graph_interrupt(error):
+                    status = 200
+                    record.metadata["interrupted"] = "true"
+                self._ship(record, status, body)
         except Exception:
             self._warn(event)
 
+    @contextmanager
+    def _ending(self, run_id: UUID) -> Generator[_RunRecord | None]:
+        """End the span of `run_id` and yield it (None if unknown); its recorded data is dropped afterwards."""
+        record = self._tree.finish(run_id)
+        try:
+            yield record
+        finally:
+            if record is not None:
+                record.data.clear()
+
     def _append(self, run_id: UUID, key: str, item: Mapping[str, Any]) -> None:
-        record = self._tracker.get(run_id)
+        record = self._tree.get(run_id)
         if record is None or not record.emit:
             return
         items = cast("list[Any]", record.data.setdefault(key, []))
@@ -674,7 +704,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
             items.append(self._jsonable(item))
 
     def _ship(
-        self, record: SpanRecord, status: int, response_body: Mapping[str, Any], *, streaming: bool = False
+        self, record: _RunRecord, status: int, response_body: Mapping[str, Any], *, streaming: bool = False
     ) -> None:
         end_time = time.time()
         request: Mapping[str, Any] = record.data.get("request") or {
@@ -692,7 +722,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
             metadata["time_to_first_token_ms"] = str(max(0, round((first_token - record.start_perf) * 1000)))
         self._shipper.enqueue(
             span_log(
-                trace_id=record.trace_id,
+                trace_id=record.trace_id or record.span_id,
                 span_id=record.span_id,
                 parent_span_id=record.parent_span_id,
                 span_name=record.name,

@@ -28,7 +28,7 @@ from ._instrumentation import (
     instrument,
     uninstrument,
 )
-from ._spans import SpanFilter, SpanInfo
+from ._records import SpanFilter, SpanInfo
 from ._version import __version__
 
 __all__ = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any, cast
@@ -16,11 +15,12 @@ from llama_index_instrumentation.dispatcher import active_instrument_tags
 from typing_extensions import override
 
 from portkey_ai.lib import LogShipper
+from portkey_ai.lib._spans import Policy, SpanTree
 
 from ._emit import SpanEmitter, check_settings
 from ._instrumentation import TRACE_ID_TAG, PortkeyInstrumentor
 from ._payloads import add_embedding_batch, as_list, model_info, nodes_json, output_json, query_text
-from ._spans import LLMCall, Policy, SpanRecord, SpanTree
+from ._records import LlamaSpanRecord, LLMCall
 
 __all__ = ["LlamaIndexCallbackHandler", "PortkeyLlamaCallbackHandler"]
 
@@ -53,7 +53,7 @@ class _Trace:
         self.ended = False
         self.finalized = False
         self.open = 0
-        self.held: list[SpanRecord] = []
+        self.held: list[LlamaSpanRecord] = []
         self.error: BaseException | None = None
 
 
@@ -113,17 +113,20 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
         check_settings(api_key=api_key, base_url=base_url, metadata=metadata, trace_id=trace_id, shipper=shipper)
         super().__init__(event_starts_to_ignore=[], event_ends_to_ignore=[])
         self._emitter = SpanEmitter(shipper=shipper, api_key=api_key, base_url=base_url, metadata=metadata)
-        self._tree = SpanTree(default_trace_id=trace_id)
+        self._tree: SpanTree[str, LlamaSpanRecord] = SpanTree(
+            max_open=_MAX_OPEN_EVENTS, max_finished=0, default_trace_id=trace_id, on_evict=self._forget_event
+        )
         self._lock = threading.Lock()
-        self._events: OrderedDict[str, SpanRecord] = OrderedDict()
         self._root_traces: dict[str, _Trace] = {}
         self._trace: ContextVar[_Trace | None] = ContextVar(f"portkey_llamaindex_trace_{id(self)}", default=None)
-        self._open_llm: ContextVar[SpanRecord | None] = ContextVar(f"portkey_llamaindex_llm_{id(self)}", default=None)
+        self._open_llm: ContextVar[LlamaSpanRecord | None] = ContextVar(
+            f"portkey_llamaindex_llm_{id(self)}", default=None
+        )
 
     @property
     def open_event_count(self) -> int:
         """Events started and not yet ended (0 once every trace has finished)."""
-        return len(self._events)
+        return self._tree.open_count()
 
     def flush(self, timeout: float | None = 5.0) -> bool:
         """Wait until the logs of every finished span were sent; True unless `timeout` passed first."""
@@ -212,6 +215,17 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
         if ready:
             self._finalize(trace)
 
+    def _forget_event(self, event_id: str) -> None:
+        """An event evicted from the tree (its end never came): stop waiting for it in its trace."""
+        with self._lock:
+            trace = self._root_traces.pop(event_id, None)
+            if trace is None:
+                return
+            trace.open -= 1
+            ready = self._ready_locked(trace)
+        if ready:
+            self._finalize(trace)
+
     def _ready_locked(self, trace: _Trace) -> bool:
         if trace.ended and trace.open == 0 and not trace.finalized:
             trace.finalized = True
@@ -225,8 +239,7 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
             self._exception(_payload_get(payload, EventPayload.EXCEPTION), parent_id)
             return
         trace = self._trace.get()
-        with self._lock:
-            parent = self._events.get(parent_id) if parent_id else None
+        parent = self._tree.get(parent_id) if parent_id else None
         kind = _KINDS.get(event_type)
         serialized = _payload_get(payload, EventPayload.SERIALIZED)
         info = model_info(serialized)
@@ -241,42 +254,32 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
         else:
             policy = Policy.ALWAYS if parent is not None or trace is not None else Policy.PINNED
         class_name = info.get("class_name")
-        record = SpanRecord(
+        record = LlamaSpanRecord(
             name=class_name if isinstance(class_name, str) and class_name else event_type.value,
             kind=kind or event_type.value,
             parent=parent,
             policy=policy,
             instance_key=instance_key,
             trace_hint=trace.trace_id if trace is not None else _tagged_trace_id(),
+            semantic=kind,
         )
-        record.semantic = kind
         emitted = self._tree.decide(record, final=True)
         if emitted and payload is not None:
             self._fill_start(record, event_type, payload, info)
-        ready: list[_Trace] = []
-        with self._lock:
-            self._events[event_id] = record
-            if emitted and record.emitted_parent is None and trace is not None:
+        if emitted and record.emitted_parent is None and trace is not None:
+            with self._lock:
                 self._root_traces[event_id] = trace
                 trace.open += 1
-            while len(self._events) > _MAX_OPEN_EVENTS:
-                old_id, _ = self._events.popitem(last=False)
-                old_trace = self._root_traces.pop(old_id, None)
-                if old_trace is not None:
-                    old_trace.open -= 1
-                    if self._ready_locked(old_trace):
-                        ready.append(old_trace)
-        for finished in ready:
-            self._finalize(finished)
+        self._tree.start(event_id, record)
         if event_type is CBEventType.LLM and emitted:
             self._open_llm.set(record)
 
     def _event_end(self, event_type: CBEventType, payload: dict[str, Any] | None, event_id: str) -> None:
-        with self._lock:
-            record = self._events.pop(event_id, None)
-            trace = self._root_traces.pop(event_id, None)
+        record = self._tree.finish(event_id)
         if record is None:
             return
+        with self._lock:
+            trace = self._root_traces.pop(event_id, None)
         record.end_time = time.time()
         record.closed = True
         exception = _payload_get(payload, EventPayload.EXCEPTION)
@@ -285,7 +288,7 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
             exception = record.child_error
         if isinstance(exception, BaseException) and record.parent is not None and not record.parent.closed:
             record.parent.child_error = exception
-        if not record.decision:
+        if not record.emit:
             record.release()
             return
         if isinstance(exception, BaseException):
@@ -293,7 +296,7 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
         else:
             self._fill_end(record, event_type, payload)
         if trace is None:
-            self._emitter.emit(record, self._tree.parent_span_id(record))
+            self._emitter.emit(record, record.parent_span_id)
             return
         with self._lock:
             trace.held.append(record)
@@ -305,8 +308,7 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
     def _exception(self, exception: Any, parent_id: str) -> None:
         if not isinstance(exception, BaseException):
             return
-        with self._lock:
-            parent = self._events.get(parent_id) if parent_id else None
+        parent = self._tree.get(parent_id) if parent_id else None
         if parent is not None:
             if parent.error is None:
                 parent.error = exception
@@ -326,7 +328,7 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
                 held[0].error = trace.error
             self._emitter.emit(held[0], None)
             return
-        root = SpanRecord(name=trace.name, kind="chain", parent=None, policy=Policy.PINNED)
+        root = LlamaSpanRecord(name=trace.name, kind="chain", parent=None, policy=Policy.PINNED)
         root.trace_id = trace.trace_id
         root.start_time = min(trace.start_time, held[0].start_time)
         root.end_time = max([trace.end_time or root.start_time, *(record.end_time or 0.0 for record in held)])
@@ -337,7 +339,7 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
             self._emitter.emit(record, root.span_id)
 
     def _fill_start(
-        self, record: SpanRecord, event_type: CBEventType, payload: dict[str, Any], info: dict[str, Any]
+        self, record: LlamaSpanRecord, event_type: CBEventType, payload: dict[str, Any], info: dict[str, Any]
     ) -> None:
         record.model = info.get("model")
         if event_type is CBEventType.LLM:
@@ -374,7 +376,7 @@ class LlamaIndexCallbackHandler(BaseCallbackHandler):
         else:
             record.request_body = {str(getattr(key, "value", key)): value for key, value in payload.items()}
 
-    def _fill_end(self, record: SpanRecord, event_type: CBEventType, payload: dict[str, Any] | None) -> None:
+    def _fill_end(self, record: LlamaSpanRecord, event_type: CBEventType, payload: dict[str, Any] | None) -> None:
         if payload is None:
             return
         if event_type is CBEventType.LLM and record.llm is not None:

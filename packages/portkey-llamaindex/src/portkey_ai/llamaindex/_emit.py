@@ -10,7 +10,7 @@ from typing import Any
 from portkey_ai.lib import LogShipper, span_log
 
 from ._payloads import build_bodies
-from ._spans import SpanFilter, SpanRecord
+from ._records import LlamaSpanRecord, SpanFilter
 
 __all__ = ["SOURCE", "SpanEmitter", "WarnOnce", "apply_filter", "check_settings", "logger"]
 
@@ -96,7 +96,7 @@ class SpanEmitter:
         self.metadata: dict[str, Any] = dict(metadata or {})
         self.warn_once = WarnOnce()
 
-    def emit(self, record: SpanRecord, parent_span_id: str | None) -> None:
+    def emit(self, record: LlamaSpanRecord, parent_span_id: str | None) -> None:
         """Queue the log of an emitted, finished record, then release the record's payload."""
         try:
             request, response = build_bodies(record)

@@ -50,10 +50,11 @@ from pydantic import PrivateAttr
 from typing_extensions import override
 
 from portkey_ai.lib import LogShipper
+from portkey_ai.lib._spans import Policy, SpanTree
 
 from ._emit import SpanEmitter, apply_filter, check_settings
 from ._payloads import add_embedding_batch, llm_provider, llm_url_base, model_info, nodes_json, output_json, query_text
-from ._spans import LLMCall, Policy, SpanFilter, SpanInfo, SpanRecord, SpanTree
+from ._records import LlamaSpanRecord, LLMCall, SpanFilter, SpanInfo
 
 __all__ = [
     "TRACE_ID_TAG",
@@ -76,7 +77,7 @@ _STEP_EVENT_TAG = "llamaindex.step.input_event"
 _STEP_SUMMARY_TAG = "llamaindex.step.input_summary"
 _START_EVENT_TAG = "llamaindex.start_event"
 
-_MAX_CLOSED = 4_096
+_MAX_FINISHED = 4_096
 """Finished spans remembered so that late children (streams consumed after their parent returned) find them."""
 _MAX_PENDING_STREAMS = 1_000
 """Streaming LLM spans waiting for their end event; beyond it the oldest is shipped as it is."""
@@ -149,7 +150,7 @@ def _arguments(bound_args: inspect.BoundArguments) -> dict[str, Any]:
 class PortkeySpan(BaseSpan):
     """The span kept in `open_spans`: LlamaIndex's span id plus the Portkey record."""
 
-    record: SpanRecord
+    record: LlamaSpanRecord
 
 
 class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
@@ -175,9 +176,8 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
     """
 
     _emitter: SpanEmitter = PrivateAttr()
-    _tree: SpanTree = PrivateAttr()
+    _tree: SpanTree[str, LlamaSpanRecord] = PrivateAttr()
     _span_filter: SpanFilter | None = PrivateAttr(default=None)
-    _closed: OrderedDict[str, SpanRecord] = PrivateAttr(default_factory=lambda: OrderedDict[str, SpanRecord]())
     _pending: OrderedDict[str, PortkeySpan] = PrivateAttr(default_factory=lambda: OrderedDict[str, PortkeySpan]())
 
     def __init__(
@@ -200,7 +200,7 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
         )
         super().__init__(open_spans={}, completed_spans=[], dropped_spans=[], current_span_ids={})
         self._emitter = SpanEmitter(shipper=shipper, api_key=api_key, base_url=base_url, metadata=metadata)
-        self._tree = SpanTree(default_trace_id=trace_id)
+        self._tree = SpanTree(max_finished=_MAX_FINISHED, default_trace_id=trace_id)
         self._span_filter = span_filter
 
     @classmethod
@@ -246,7 +246,7 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
         parent_id: str | None,
         tags: dict[str, Any],
     ) -> PortkeySpan:
-        parent = self._lookup(parent_id) if parent_id else None
+        parent = self._tree.get(parent_id, include_finished=True) if parent_id else None
         kind = _kind_of(instance, tags)
         name = id_.partition("-")[0]
         if kind == "tool":
@@ -263,7 +263,7 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
         elif verdict is False:
             policy = Policy.NEVER
         trace_hint = tags.get(TRACE_ID_TAG)
-        record = SpanRecord(
+        record = LlamaSpanRecord(
             name=name,
             kind=kind,
             parent=parent,
@@ -284,6 +284,7 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
             record.request_body = {"start_event": tags[_START_EVENT_TAG]}
         else:
             record.inputs = _arguments(bound_args)
+        self._tree.start(id_, record)
         return PortkeySpan.model_construct(id_=id_, parent_id=parent_id, tags=tags, record=record)
 
     @override
@@ -357,14 +358,7 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
     # ----------------------------------------------------------------------------------------------------------------
     # internals
 
-    def _lookup(self, span_id: str) -> SpanRecord | None:
-        span = self.open_spans.get(span_id)
-        if span is not None:
-            return span.record
-        with self.lock:
-            return self._closed.get(span_id)
-
-    def _async_stream_owner(self, name: str, instance: Any, parent: SpanRecord | None) -> SpanRecord | None:
+    def _async_stream_owner(self, name: str, instance: Any, parent: LlamaSpanRecord | None) -> LlamaSpanRecord | None:
         """The pending `X.astream_chat` span whose generator is now calling `X.stream_chat` (CustomLLM's default
         async streaming delegates to the sync stream when first iterated), so the two nest into one log."""
         class_name, _, method = name.partition(".")
@@ -386,7 +380,7 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
                 return record
         return None
 
-    def open_record(self, span_id: str) -> SpanRecord | None:
+    def open_record(self, span_id: str) -> LlamaSpanRecord | None:
         """The record of an open (or streaming) span, for the event handler."""
         span = self.open_spans.get(span_id)
         return span.record if span is not None else None
@@ -419,7 +413,7 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
             self.open_spans.pop(id_, None)
         self._finish(id_, span.record, error)
 
-    def _finish(self, id_: str, record: SpanRecord, error: BaseException | None = None) -> None:
+    def _finish(self, id_: str, record: LlamaSpanRecord, error: BaseException | None = None) -> None:
         record.end_time = time.time()
         record.closed = True
         if error is not None:
@@ -430,12 +424,9 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
                 max(0, round((call.first_token_time - record.start_time) * 1000))
             )
         emit = self._tree.decide(record, final=True)
-        with self.lock:
-            self._closed[id_] = record
-            while len(self._closed) > _MAX_CLOSED:
-                self._closed.popitem(last=False)
+        self._tree.finish(id_)
         if emit:
-            self._emitter.emit(record, self._tree.parent_span_id(record))
+            self._emitter.emit(record, record.parent_span_id)
         else:
             record.release()
 
@@ -509,12 +500,12 @@ class PortkeySpanHandler(BaseSpanHandler[PortkeySpan]):
         elif event.class_name() in ("step.output", "workflow.output"):
             record.response_body = {"output": getattr(event, "output", None)}
 
-    def _mark(self, record: SpanRecord, semantic: str) -> None:
+    def _mark(self, record: LlamaSpanRecord, semantic: str) -> None:
         if record.semantic is None:
             record.semantic = semantic
             record.kind = semantic
 
-    def _start_llm(self, record: SpanRecord, mode: str, model_dict: Any, kwargs: Any) -> LLMCall:
+    def _start_llm(self, record: LlamaSpanRecord, mode: str, model_dict: Any, kwargs: Any) -> LLMCall:
         self._mark(record, "llm")
         call = record.llm
         if call is None or call.mode != mode:

@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
-from ._spans import LLMCall, SpanRecord
+from portkey_ai.lib._spans import error_response
+
+from ._records import LlamaSpanRecord, LLMCall
 
 __all__ = [
     "MAX_NODE_TEXT",
     "as_list",
     "build_bodies",
     "add_embedding_batch",
-    "error_status",
     "llm_provider",
     "llm_url_base",
     "model_info",
@@ -302,7 +303,7 @@ def _llm_request(call: LLMCall, model: str | None) -> dict[str, Any]:
     return body
 
 
-def _llm_response(call: LLMCall, record: SpanRecord, model: str | None) -> dict[str, Any]:
+def _llm_response(call: LLMCall, record: LlamaSpanRecord, model: str | None) -> dict[str, Any]:
     response = call.response
     body: dict[str, Any] = {"id": record.span_id, "model": model, "created": int(record.end_time or time.time())}
     if call.mode == "chat":
@@ -321,7 +322,7 @@ def _llm_response(call: LLMCall, record: SpanRecord, model: str | None) -> dict[
     return body
 
 
-def add_embedding_batch(record: SpanRecord, chunks: Any, embeddings: Any) -> None:
+def add_embedding_batch(record: LlamaSpanRecord, chunks: Any, embeddings: Any) -> None:
     """Record one embedded batch on `record`: the input texts, and the count and size of the vectors (never the
     vectors themselves). A span that embeds several batches (`get_text_embedding_batch`) accumulates them, keeping at
     most `MAX_EMBEDDING_ITEMS` texts."""
@@ -369,21 +370,7 @@ def output_json(result: Any) -> Any:
     return result
 
 
-def error_status(error: BaseException) -> int:
-    """The HTTP-like status of a failed span: the provider's status if known, 499 for cancellation, else 500."""
-    status = getattr(error, "status_code", None)
-    if isinstance(status, int) and 400 <= status <= 599:
-        return status
-    if isinstance(error, GeneratorExit) or type(error).__name__ == "CancelledError":
-        return 499
-    return 500
-
-
-def _error_body(error: BaseException) -> dict[str, Any]:
-    return {"error": {"message": _truncate(str(error), 4_000), "type": type(error).__name__}}
-
-
-def build_bodies(record: SpanRecord) -> tuple[dict[str, Any], dict[str, Any]]:
+def build_bodies(record: LlamaSpanRecord) -> tuple[dict[str, Any], dict[str, Any]]:
     """The `request` and `response` parts of `span_log` for a finished record."""
     call = record.llm
     model = record.model
@@ -406,8 +393,7 @@ def build_bodies(record: SpanRecord) -> tuple[dict[str, Any], dict[str, Any]]:
         elif record.output is not None:
             response["body"] = {"output": output_json(record.output)}
     if record.error is not None:
-        response["status"] = error_status(record.error)
-        response["body"] = _error_body(record.error)
+        response["status"], response["body"] = error_response(record.error)
     elif record.status is not None:
         response["status"] = record.status
     return request, response
