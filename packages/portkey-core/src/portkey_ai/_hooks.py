@@ -24,14 +24,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
+import openai._streaming as openai_streaming
 import pydantic
 from openai import AsyncStream, NotGiven, Stream, Timeout
 from openai._base_client import AsyncAPIClient, BaseClient, SyncAPIClient
-from openai._models import FinalRequestOptions, SecurityOptions
+from openai._constants import RAW_RESPONSE_HEADER
+from openai._models import FinalRequestOptions, SecurityOptions, add_request_id
 from openai._streaming import ServerSentEvent
+from openai._utils import is_given
 from typing_extensions import override
 
-from . import _logging
+from . import _fastparse, _logging
 from ._audio import AUDIO_DURATION_HEADER, audio_duration_header
 from ._constants import LOCAL_GATEWAY_URL, PORTKEY_GATEWAY_URL
 from ._exceptions import (
@@ -399,8 +402,52 @@ def _is_json(response: httpx.Response) -> bool:
     return response.headers.get("content-type", "").startswith("application/json")
 
 
+def _fast_stream(cast_to: object, options: FinalRequestOptions | None) -> bool:
+    """Whether a stream of `cast_to` chunks may skip openai's generic event loop (see `_stream_item`)."""
+    if not _fastparse.is_hot(cast_to):
+        return False
+    return options is None or (
+        getattr(options, "stream_mode", "legacy") == "legacy"
+        and not getattr(options, "synthesize_event_and_data", False)
+    )
+
+
+def _stream_item(cast_to: Any, sse: ServerSentEvent, response: httpx.Response, client: BaseClient[Any, Any]) -> Any:
+    """One event of a chat or completions stream, as openai's `__stream__` yields it, built by pydantic-core if it can.
+
+    Error events never get here: `_iter_events` raised for them already, wherever openai would have.
+    """
+    event = sse.event
+    if event and event.startswith("thread."):
+        return client._process_response_data(  # pyright: ignore[reportPrivateUsage]
+            data={"data": sse.json(), "event": event}, cast_to=cast_to, response=response
+        )
+    model = _fastparse.parse_json(cast_to, sse.data)
+    if model is None:
+        return client._process_response_data(data=sse.json(), cast_to=cast_to, response=response)  # pyright: ignore[reportPrivateUsage]
+    return attach_headers(model, response)
+
+
 class PortkeyStream(Stream[_T]):
-    """openai's `Stream` with typed failures: an error event, a broken connection, a missing `[DONE]`, a deadline."""
+    """openai's `Stream` with typed failures: an error event, a broken connection, a missing `[DONE]`, a deadline.
+
+    Chat and completions chunks skip openai's generic event loop and are validated by pydantic-core (`_fastparse`).
+    """
+
+    @override
+    def __stream__(self) -> Iterator[_T]:
+        cast_to: Any = self._cast_to
+        if not _fast_stream(cast_to, self._options):
+            yield from super().__stream__()
+            return
+        response = self.response
+        try:
+            for sse in self._iter_events():
+                if sse.data.startswith("[DONE]"):
+                    break
+                yield _stream_item(cast_to, sse, response, self._client)
+        finally:
+            response.close()
 
     @override
     def _iter_events(self) -> Iterator[ServerSentEvent]:
@@ -426,7 +473,27 @@ class PortkeyStream(Stream[_T]):
 
 
 class AsyncPortkeyStream(AsyncStream[_T]):
-    """openai's `AsyncStream` with the same typed failures as `PortkeyStream`."""
+    """openai's `AsyncStream` with the same typed failures and chunk parsing as `PortkeyStream`."""
+
+    @override
+    async def __stream__(self) -> AsyncIterator[_T]:
+        cast_to: Any = self._cast_to
+        if not _fast_stream(cast_to, self._options):
+            async for item in super().__stream__():
+                yield item
+            return
+        response = self.response
+        # openai 3.x reads an HTTP/1.1 body to its end after `[DONE]` so the connection can be reused; 2.x does not.
+        drain = getattr(openai_streaming, "drain_response_async", None)
+        try:
+            async for sse in self._iter_events():
+                if sse.data.startswith("[DONE]"):
+                    if drain is not None and response.http_version == "HTTP/1.1":
+                        await drain(response)
+                    break
+                yield _stream_item(cast_to, sse, response, self._client)
+        finally:
+            await response.aclose()
 
     @override
     async def _iter_events(self) -> AsyncIterator[ServerSentEvent]:
@@ -726,6 +793,28 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
         )
         return _portkey_stream_class(cast(Hashable, stream_cls)) or stream_cls
 
+    def _fast_parse(
+        self, cast_to: object, options: FinalRequestOptions, response: httpx.Response, stream: bool
+    ) -> pydantic.BaseModel | None:
+        """A hot response type built by pydantic-core (`_fastparse`); `None` leaves the response to openai.
+
+        openai's own path is kept for streams, raw responses, post-parsers and anything pydantic-core rejects; what
+        openai's `APIResponse.parse` adds to a model (the request id, then our `get_headers()`) is added here too.
+        """
+        if (
+            stream
+            or not _fastparse.is_hot(cast_to)
+            or is_given(options.post_parser)
+            or response.request.headers.get(RAW_RESPONSE_HEADER)
+            or not _fastparse.utf8_json(response)
+        ):
+            return None
+        model = _fastparse.parse_json(cast(type[pydantic.BaseModel], cast_to), response.content)
+        if model is None:
+            return None
+        add_request_id(cast(Any, model), response.headers.get("x-request-id"))
+        return cast(pydantic.BaseModel, attach_headers(model, response))
+
     def _check_parsed(self, result: _T, cast_to: object, response: httpx.Response) -> _T:
         if isinstance(result, str) and _model_class(cast_to) is not None:
             raise _invalid_body(response, "JSON")
@@ -1012,6 +1101,9 @@ class SyncPortkeyMixin(PortkeyClientMixin, SyncAPIClient):
         stream_cls: type[Stream[Any]] | type[AsyncStream[Any]] | None,
         retries_taken: int = 0,
     ) -> ResponseT:
+        fast = self._fast_parse(cast_to, options, response, stream)
+        if fast is not None:
+            return cast("ResponseT", fast)
         stream_cls = self._stream_setup(options, response, stream, stream_cls)
         try:
             result = super()._process_response(
@@ -1126,6 +1218,9 @@ class AsyncPortkeyMixin(PortkeyClientMixin, AsyncAPIClient):
         stream_cls: type[Stream[Any]] | type[AsyncStream[Any]] | None,
         retries_taken: int = 0,
     ) -> ResponseT:
+        fast = self._fast_parse(cast_to, options, response, stream)
+        if fast is not None:
+            return cast("ResponseT", fast)
         stream_cls = self._stream_setup(options, response, stream, stream_cls)
         try:
             result = await super()._process_response(

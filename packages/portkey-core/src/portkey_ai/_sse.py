@@ -59,6 +59,32 @@ class SSEDecoder(Generic[_E]):
         self._buffer.clear()
 
     def _feed(self, chunk: bytes) -> list[_E]:
+        if self._skip_lf or b"\r" in chunk:
+            return self._feed_any(chunk)
+        # LF line ends only (what servers send): `bytes.split` finds them, `data: ` lines skip the general parser.
+        lines = chunk.split(b"\n")
+        buffer = self._buffer
+        if len(lines) == 1:
+            buffer += chunk
+            return []
+        if buffer:
+            buffer += lines[0]
+            lines[0] = bytes(buffer)
+            buffer.clear()
+        buffer += lines.pop()
+        events: list[_E] = []
+        data = self._data
+        for line in lines:
+            if line[:6] == b"data: ":
+                data.append(str(line[6:], "utf-8"))
+            else:
+                event = self._line(line)
+                if event is not None:
+                    events.append(event)
+                data = self._data
+        return events
+
+    def _feed_any(self, chunk: bytes) -> list[_E]:
         events: list[_E] = []
         start = 0
         if self._skip_lf:
