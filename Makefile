@@ -21,7 +21,9 @@ lint: bootstrap
 	uv run mypy packages tests examples bench
 
 typecheck: bootstrap
-	UV_PROJECT_ENVIRONMENT=.venv-typecheck uv sync --quiet --locked --all-packages --no-editable
+	UV_PROJECT_ENVIRONMENT=.venv-typecheck uv sync --quiet --locked --all-packages --no-editable \
+		--reinstall-package portkey-core --reinstall-package portkey-admin \
+		--reinstall-package portkey-langchain --reinstall-package portkey-llamaindex
 	UV_PROJECT_ENVIRONMENT=.venv-typecheck uv run --no-sync pyright
 
 bench: bootstrap

@@ -8,7 +8,8 @@ The spec is read from `$PORTKEY_OPENAPI_SPEC`, else from `../shared/portkey-open
 repository. The output is committed, readable code in `packages/portkey-admin/src/portkey_ai/admin/`:
 
 - `resources/<attribute>.py`: one sync and one async class per resource, both rendered from the same template
-  (`_method` below), so the twins cannot drift;
+  (`_method` below), so the twins cannot drift; every method is an `@endpoint` and every class generic in its
+  response mode, which gives each resource `with_raw_response` / `with_streaming_response` (see `_base.py`);
 - `types/models.py` (response models, `openai.BaseModel` subclasses) and `types/params.py` (request `TypedDict`s);
 - `_extension.py`: the entry-point factories through which the core client finds the top-level attributes;
 - `packages/portkey-admin/api.md`: an index of every method and the operation it calls.
@@ -436,6 +437,9 @@ OPERATIONS: dict[str, Op] = {
     "delete /virtual-keys/{slug}": Op("virtual_keys", "delete"),
 }
 
+RESERVED_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
+"""Attributes of every resource (`_base.py`), which no method or sub-resource may be named."""
+
 MODEL_RENAMES = {"Providers": "Provider", "VirtualKeys": "VirtualKey"}
 """Schemas named in the plural for one object; renamed so they do not read (or clash) like resource classes."""
 
@@ -809,12 +813,17 @@ def build_operations(spec: Spec, registry: TypeRegistry) -> list[Operation]:
     unknown = sorted(set(OPERATIONS) - keys)
     if missing or unknown:
         raise SystemExit(f"OPERATIONS is out of date: unmapped {missing}, not in the spec {unknown}")
+    clash = sorted(r for r in RESOURCES if r.rsplit(".", 1)[-1] in RESERVED_ATTRIBUTES)
+    if clash:
+        raise SystemExit(f"resources {clash} would hide an attribute every resource has: {sorted(RESERVED_ATTRIBUTES)}")
     names: dict[tuple[str, str], str] = {}
     operations: list[Operation] = []
     for method, path, operation, item in selected:
         key = f"{method} {path}"
         built = _build_operation(spec, registry, method, path, operation, item, OPERATIONS[key])
         slot = (built.resource, built.name)
+        if built.name in RESERVED_ATTRIBUTES or built.name.startswith("_"):
+            raise SystemExit(f"{key}: method name {built.name!r} is reserved")
         if slot in names:
             raise SystemExit(f"{key} and {names[slot]} both want {built.resource}.{built.name}")
         names[slot] = key
@@ -1159,8 +1168,12 @@ def render_resource_module(top: str, operations: list[Operation], registry: Type
     for module, names in stdlib:
         lines += _import_line(module, [n for n in names if n in used])
     lines += ["", *_import_line("openai", [n for n in ("NOT_GIVEN", "NotGiven") if n in used]), ""]
-    base = ["AsyncResource", "Body", "Headers", "Query", "SyncResource", "TimeoutArg", "admin_options", "json_body"]
+    base = ["AdminResource", "AsyncAdminResource", "Body", "Headers", "ModeT", "Query", "Raw", "Streamed"]
     base += [
+        "TimeoutArg",
+        "admin_options",
+        "endpoint",
+        "json_body",
         "at_least_one_of",
         "exactly_one_of",
         "legacy_alias",
@@ -1169,7 +1182,8 @@ def render_resource_module(top: str, operations: list[Operation], registry: Type
         "root_url",
         "warn_ignored",
     ]
-    lines += _import_line(".._base", [n for n in base if n in used])
+    forward = {name: "# noqa: F401 - in the forward references of the class headers" for name in ("Raw", "Streamed")}
+    lines += _import_line(".._base", [n for n in base if n in used or n in forward], comments=forward)
     lines += _import_line(".._models", ["GenericResponse"] if "GenericResponse" in used else [])
     lines += _import_line(
         ".._pagination", [n for n in ("AsyncPaginator", "PageStyle", "SyncPage", "fetch_page") if n in used]
@@ -1179,17 +1193,26 @@ def render_resource_module(top: str, operations: list[Operation], registry: Type
     return _finish([*lines, "", *body])
 
 
-def _import_line(module: str, names: list[str], *, reexport: bool = False) -> list[str]:
-    """`from module import names` (`name as name` to re-export), sorted and wrapped the way ruff's isort wants it."""
+def _import_line(
+    module: str, names: list[str], *, reexport: bool = False, comments: Mapping[str, str] | None = None
+) -> list[str]:
+    """`from module import names` (`name as name` to re-export), sorted and wrapped the way ruff's isort wants it.
+
+    `comments`: a trailing comment for some names (the import is then one name per line).
+    """
     if not names:
         return []
+    comments = comments or {}
     ordered = sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n.lower()))
-    if reexport:
-        ordered = [f"{n} as {n}" for n in ordered]
-    line = f"from {module} import " + ", ".join(ordered)
-    if len(line) <= 120:
+    aliases = [f"{n} as {n}" if reexport else n for n in ordered]
+    line = f"from {module} import " + ", ".join(aliases)
+    if len(line) <= 120 and not comments.keys() & set(names):
         return [line]
-    return [f"from {module} import (", *[f"    {n}," for n in ordered], ")"]
+    items = [
+        f"    {alias},{'  ' + comments[name] if name in comments else ''}"
+        for name, alias in zip(ordered, aliases, strict=True)
+    ]
+    return [f"from {module} import (", *items, ")"]
 
 
 def _alias_target(op: Operation, param: Param) -> Param:
@@ -1207,9 +1230,12 @@ def _class_name(resource: str, variant: str) -> str:
 
 
 def _render_class(resource: str, variant: str, ops: list[Operation]) -> list[str]:
+    """One resource class. It is generic in its response mode (`ModeT`, see `_base.py`): its header names its raw and
+    streamed variants, which types `with_raw_response` / `with_streaming_response`, and sub-resources share its mode."""
     info = RESOURCES[resource]
-    base = "SyncResource" if variant == "sync" else "AsyncResource"
-    lines = [f"class {_class_name(resource, variant)}({base}):"]
+    name = _class_name(resource, variant)
+    base = "AdminResource" if variant == "sync" else "AsyncAdminResource"
+    lines = [f'class {name}({base}["{name}[Raw]", "{name}[Streamed]", ModeT]):']
     access = "portkey" if variant == "sync" else "async_portkey"
     lines += [f'    """{info.doc} (`{access}.{resource}`)"""']
     for child in children_of(resource):
@@ -1218,9 +1244,9 @@ def _render_class(resource: str, variant: str, ops: list[Operation]) -> list[str
         lines += [
             "",
             "    @cached_property",
-            f"    def {attribute}(self) -> {child_class}:",
+            f"    def {attribute}(self) -> {child_class}[ModeT]:",
             f'        """{RESOURCES[child].doc}"""',
-            f"        return {child_class}(self._client)",
+            f"        return {child_class}(self._client, _mode=self._mode)",
         ]
     for op in sorted(ops, key=lambda o: o.name):
         lines += [""] + _method(op, variant)
@@ -1251,7 +1277,7 @@ def _method(op: Operation, variant: str) -> list[str]:
     else:
         returns = op.return_annotation
     define = "async def" if is_async and not op.page else "def"
-    lines = [f"    {define} {op.name}(", *signature, f"    ) -> {returns}:"]
+    lines = ["    @endpoint", f"    {define} {op.name}(", *signature, f"    ) -> {returns}:"]
     lines += _method_doc(op, path_params + positional + sorted(keyword_params, key=lambda p: not p.required), is_async)
     lines += _method_body(op, is_async)
     return lines
@@ -1504,6 +1530,12 @@ def render_api_index(operations: list[Operation]) -> str:
         "Generated by `scripts/generate_admin.py` from the Portkey OpenAPI spec. Every method exists on the sync client",
         "(`Portkey`) and, with the same arguments, on the async one (`AsyncPortkey`, awaited; paged lists are",
         "`async for`-able). Types are in `portkey_ai.admin.types`.",
+        "",
+        "Every resource also has `with_raw_response` and `with_streaming_response`, with the same methods and",
+        "sub-resources: `portkey.configs.with_raw_response.list()` returns openai's `LegacyAPIResponse` of what",
+        "`portkey.configs.list()` returns (`.parse()`, `.headers`, `.status_code`, `.text`), and",
+        "`with portkey.configs.with_streaming_response.list() as response:` an `APIResponse` whose body is read on",
+        "demand. For a paged list, `.parse()` gives the page.",
         "",
         f"{len(operations)} operations.",
     ]

@@ -11,21 +11,22 @@ import sys
 import pytest
 
 import portkey_ai.admin.resources as resources
-from portkey_ai.admin._base import AsyncResource, SyncResource
-from tests.admin.support import GENERATOR_PATH, REPO_ROOT, generator, spec_file
+from portkey_ai.admin._base import AsyncResource, SyncResource, endpoint
+from tests.admin.support import GENERATOR_PATH, REPO_ROOT, generator, raw_spec, spec_file
 from tests.servers.availability import unavailable
 
 
 def _public_methods(cls: type) -> dict[str, inspect.Signature]:
+    """The generated methods (each an `endpoint`; on the class, the function itself) and their signatures."""
     return {
-        name: inspect.signature(member)
+        name: inspect.signature(getattr(cls, name))
         for name, member in vars(cls).items()
-        if not name.startswith("_") and inspect.isfunction(member)
+        if not name.startswith("_") and isinstance(member, endpoint)
     }
 
 
 def _sub_resources(cls: type) -> dict[str, str]:
-    """Sub-resource property name -> the class name it returns (without the `Async` prefix)."""
+    """Sub-resource property name -> the class it returns (without the `Async` prefix), in the resource's mode."""
     found: dict[str, str] = {}
     for name, member in vars(cls).items():
         func = getattr(member, "func", None)
@@ -56,6 +57,7 @@ def test_async_twin_has_the_same_methods_and_signatures(sync_cls: type) -> None:
     sync_methods = _public_methods(sync_cls)
     async_methods = _public_methods(async_cls)
 
+    assert sync_methods or _sub_resources(sync_cls)
     assert sync_methods.keys() == async_methods.keys()
     for name, signature in sync_methods.items():
         twin = async_methods[name]
@@ -68,6 +70,14 @@ def test_async_twin_has_the_same_methods_and_signatures(sync_cls: type) -> None:
             assert twin.return_annotation == signature.return_annotation
             assert inspect.iscoroutinefunction(method), name
     assert _sub_resources(sync_cls) == _sub_resources(async_cls)
+
+
+@pytest.mark.parametrize("sync_cls", SYNC_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_public_method_is_an_endpoint(sync_cls: type) -> None:
+    """Every method is decorated, so it has its `with_raw_response` / `with_streaming_response` twin."""
+    for cls in (sync_cls, getattr(resources, f"Async{sync_cls.__name__}")):
+        plain = [name for name, member in vars(cls).items() if not name.startswith("_") and inspect.isfunction(member)]
+        assert plain == [], cls.__name__
 
 
 def test_committed_code_matches_the_generator() -> None:
@@ -98,6 +108,22 @@ def test_check_reports_a_stale_file() -> None:
     assert any("_extension.py: differs" in problem for problem in problems)
     assert not any("pyproject.toml" in problem for problem in problems)
     assert gen.stale_files({gen.OUTPUT_DIR / "types" / "not_there.py": ""})[0].endswith("not_there.py: missing")
+
+
+def test_no_method_or_sub_resource_may_hide_the_response_wrappers(monkeypatch: pytest.MonkeyPatch) -> None:
+    if spec_file() is None:
+        unavailable("the Portkey OpenAPI spec is missing; set PORTKEY_OPENAPI_SPEC to the official openapi.yaml")
+    gen = generator()
+    spec = gen.Spec(raw_spec())
+
+    with monkeypatch.context() as patch:
+        patch.setitem(gen.OPERATIONS, "get /configs", gen.Op("configs", "with_raw_response"))
+        with pytest.raises(SystemExit, match="'with_raw_response' is reserved"):
+            gen.build_operations(spec, gen.TypeRegistry(spec))
+    with monkeypatch.context() as patch:
+        patch.setitem(gen.RESOURCES, "configs.with_streaming_response", gen.Resource("Streaming", "Clash."))
+        with pytest.raises(SystemExit, match="would hide an attribute every resource has"):
+            gen.build_operations(spec, gen.TypeRegistry(spec))
 
 
 @pytest.mark.parametrize("module_name", ["portkey_ai.admin", "portkey_ai.admin.resources", "portkey_ai.admin.types"])

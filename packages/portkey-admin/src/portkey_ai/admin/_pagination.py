@@ -18,11 +18,15 @@ page = await async_portkey.admin.users.list()  # an async page
 There is a next page when the response says so (`has_more`), else while the items seen so far (by position) are
 fewer than the response's `total`; an empty page always ends the iteration. The parameter names, the number of
 the first page (0, or 1 for `page`) and the field holding the items (`data`, or `records`) come from the spec.
+
+A page is built by the request's `post_parser` (as openai builds its pages), so under `with_raw_response` and
+`with_streaming_response` a paged `list(...)` gives the raw response, whose `.parse()` is the page. The options a
+page keeps for the next pages drop the wrappers' marker header: the next pages are plain requests.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -30,6 +34,8 @@ from openai import RequestOptions
 from typing_extensions import override
 
 from portkey_ai import get_headers
+
+from ._base import without_response_mode
 
 if TYPE_CHECKING:
     from portkey_ai import AsyncPortkey, Portkey
@@ -137,19 +143,16 @@ class SyncPage(_BasePage[ResponseT, ItemT]):
 
     def get_next_page(self) -> SyncPage[ResponseT, ItemT]:
         """Request the next page (same arguments, page number + 1)."""
-        params = self._next_params()
-        options: RequestOptions = {**self._options, "params": params}
-        response = self._client.get(self._path, cast_to=self._model, options=options)
-        return SyncPage(
-            response,
-            client=self._client,
-            path=self._path,
+        options: RequestOptions = {**self._options, "params": self._next_params()}
+        page = fetch_page(
+            self._client,
+            self._path,
             model=self._model,
             style=self._style,
-            params=params,
             options=options,
             observed_size=self._observed_size,
         )
+        return cast("SyncPage[ResponseT, ItemT]", page)
 
     def iter_pages(self) -> Iterator[SyncPage[ResponseT, ItemT]]:
         """This page and every following one, each requested when reached."""
@@ -165,6 +168,11 @@ class SyncPage(_BasePage[ResponseT, ItemT]):
             yield from page.data
 
 
+def _with_post_parser(options: RequestOptions, parser: Callable[[Any], object]) -> RequestOptions:
+    merged: dict[str, object] = {**options, "post_parser": parser}
+    return cast("RequestOptions", merged)
+
+
 def fetch_page(
     client: Portkey,
     path: str,
@@ -172,11 +180,29 @@ def fetch_page(
     model: type[ResponseT],
     style: PageStyle,
     options: RequestOptions,
+    observed_size: int | None = None,
 ) -> SyncPage[ResponseT, Any]:
-    """Request the first page of a paged list (the operation's query is in `options["params"]`)."""
+    """Request one page of a paged list (the operation's query is in `options["params"]`).
+
+    Under `with_raw_response` / `with_streaming_response` this is the raw response, whose `.parse()` is the page.
+    """
     params: Mapping[str, object] = options.get("params", {})
-    response = client.get(path, cast_to=model, options=options)
-    return SyncPage(response, client=client, path=path, model=model, style=style, params=params, options=options)
+    kept = without_response_mode(options)
+
+    def to_page(response: ResponseT) -> SyncPage[ResponseT, Any]:
+        return SyncPage(
+            response,
+            client=client,
+            path=path,
+            model=model,
+            style=style,
+            params=params,
+            options=kept,
+            observed_size=observed_size,
+        )
+
+    page = client.get(path, cast_to=model, options=_with_post_parser(options, to_page))
+    return cast("SyncPage[ResponseT, Any]", page)
 
 
 class AsyncPage(_BasePage[ResponseT, ItemT]):
@@ -202,19 +228,16 @@ class AsyncPage(_BasePage[ResponseT, ItemT]):
 
     async def get_next_page(self) -> AsyncPage[ResponseT, ItemT]:
         """Request the next page (same arguments, page number + 1)."""
-        params = self._next_params()
-        options: RequestOptions = {**self._options, "params": params}
-        response = await self._client.get(self._path, cast_to=self._model, options=options)
-        return AsyncPage(
-            response,
-            client=self._client,
-            path=self._path,
+        options: RequestOptions = {**self._options, "params": self._next_params()}
+        page = await _fetch_async_page(
+            self._client,
+            self._path,
             model=self._model,
             style=self._style,
-            params=params,
             options=options,
             observed_size=self._observed_size,
         )
+        return cast("AsyncPage[ResponseT, ItemT]", page)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[ResponseT, ItemT]]:
         """This page and every following one, each requested when reached."""
@@ -231,7 +254,36 @@ class AsyncPage(_BasePage[ResponseT, ItemT]):
                 yield item
 
 
-class AsyncPaginator(Generic[ResponseT, ItemT]):
+async def _fetch_async_page(
+    client: AsyncPortkey,
+    path: str,
+    *,
+    model: type[ResponseT],
+    style: PageStyle,
+    options: RequestOptions,
+    observed_size: int | None = None,
+) -> AsyncPage[ResponseT, Any]:
+    """Request one page of a paged list, async (the raw response under the raw and streamed wrappers)."""
+    params: Mapping[str, object] = options.get("params", {})
+    kept = without_response_mode(options)
+
+    def to_page(response: ResponseT) -> AsyncPage[ResponseT, Any]:
+        return AsyncPage(
+            response,
+            client=client,
+            path=path,
+            model=model,
+            style=style,
+            params=params,
+            options=kept,
+            observed_size=observed_size,
+        )
+
+    page = await client.get(path, cast_to=model, options=_with_post_parser(options, to_page))
+    return cast("AsyncPage[ResponseT, Any]", page)
+
+
+class AsyncPaginator(Awaitable["AsyncPage[ResponseT, ItemT]"], Generic[ResponseT, ItemT]):
     """What an async paged `list(...)` returns: `await` it for the first page, or `async for` over all items."""
 
     def __init__(
@@ -250,18 +302,12 @@ class AsyncPaginator(Generic[ResponseT, ItemT]):
         self._options = options
 
     async def _first_page(self) -> AsyncPage[ResponseT, ItemT]:
-        params: Mapping[str, object] = self._options.get("params", {})
-        response = await self._client.get(self._path, cast_to=self._model, options=self._options)
-        return AsyncPage(
-            response,
-            client=self._client,
-            path=self._path,
-            model=self._model,
-            style=self._style,
-            params=params,
-            options=self._options,
+        page = await _fetch_async_page(
+            self._client, self._path, model=self._model, style=self._style, options=self._options
         )
+        return cast("AsyncPage[ResponseT, ItemT]", page)
 
+    @override
     def __await__(self) -> Generator[Any, None, AsyncPage[ResponseT, ItemT]]:
         return self._first_page().__await__()
 

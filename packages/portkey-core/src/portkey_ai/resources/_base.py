@@ -10,7 +10,7 @@ openai's underscore imports used here (present in openai 2.45+ and 3.x):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 from urllib.parse import quote
 
 from openai import NotGiven, Omit, RequestOptions, Timeout, not_given
@@ -108,3 +108,22 @@ def extension_attribute(client: Portkey | AsyncPortkey, resource: str, name: str
         dist = PROVIDED_BY[resource]
         raise MissingExtensionError(f"`{resource}.{name}` is provided by {dist}: pip install {dist}") from None
     return getattr(extension, name)
+
+
+class ExtensionWrappers:
+    """Base of `prompts.with_raw_response` and the like: what this class does not define comes from portkey-admin.
+
+    `portkey.prompts.with_raw_response.create(...)` is portkey-admin's `prompts.with_raw_response.create`.
+    """
+
+    _resource: ClassVar[str]
+    _mode: ClassVar[Literal["with_raw_response", "with_streaming_response"]]
+    _client: Portkey | AsyncPortkey
+
+    def __init__(self, parent: SyncResource | AsyncResource) -> None:
+        self._client = parent._client  # pyright: ignore[reportPrivateUsage]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(extension_attribute(self._client, self._resource, self._mode), name)

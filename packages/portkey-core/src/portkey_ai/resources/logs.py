@@ -18,6 +18,7 @@ from ..types.log_create_response import LogCreateResponse
 from ._base import (
     AsyncResource,
     Body,
+    ExtensionWrappers,
     Headers,
     Query,
     SyncResource,
@@ -267,29 +268,45 @@ class AsyncLogs(AsyncResource):
         return extension_attribute(self._client, "logs", name)
 
 
-class LogsWithRawResponse:
+class LogsWithRawResponse(ExtensionWrappers):
     """`logs.with_raw_response`."""
 
+    _resource = "logs"
+    _mode = "with_raw_response"
+
     def __init__(self, logs: Logs) -> None:
+        super().__init__(logs)
         self.create = to_raw_response_wrapper(logs.create)
 
 
-class AsyncLogsWithRawResponse:
+class AsyncLogsWithRawResponse(ExtensionWrappers):
     """`logs.with_raw_response` on `AsyncPortkey`."""
 
+    _resource = "logs"
+    _mode = "with_raw_response"
+
     def __init__(self, logs: AsyncLogs) -> None:
+        super().__init__(logs)
         self.create = async_to_raw_response_wrapper(logs.create)
 
 
-class LogsWithStreamingResponse:
+class LogsWithStreamingResponse(ExtensionWrappers):
     """`logs.with_streaming_response`."""
 
+    _resource = "logs"
+    _mode = "with_streaming_response"
+
     def __init__(self, logs: Logs) -> None:
+        super().__init__(logs)
         self.create = to_streamed_response_wrapper(logs.create)
 
 
-class AsyncLogsWithStreamingResponse:
+class AsyncLogsWithStreamingResponse(ExtensionWrappers):
     """`logs.with_streaming_response` on `AsyncPortkey`."""
 
+    _resource = "logs"
+    _mode = "with_streaming_response"
+
     def __init__(self, logs: AsyncLogs) -> None:
+        super().__init__(logs)
         self.create = async_to_streamed_response_wrapper(logs.create)

@@ -24,6 +24,7 @@ from ..types.prompt_render import PromptRender
 from ._base import (
     AsyncResource,
     Body,
+    ExtensionWrappers,
     Headers,
     Query,
     SyncResource,
@@ -592,10 +593,14 @@ class AsyncPromptCompletionsWithStreamingResponse:
         self.create = async_to_streamed_response_wrapper(completions.create)
 
 
-class PromptsWithRawResponse:
+class PromptsWithRawResponse(ExtensionWrappers):
     """`prompts.with_raw_response`."""
 
+    _resource = "prompts"
+    _mode = "with_raw_response"
+
     def __init__(self, prompts: Prompts) -> None:
+        super().__init__(prompts)
         self._prompts = prompts
         self.render = to_raw_response_wrapper(prompts.render)
 
@@ -605,10 +610,14 @@ class PromptsWithRawResponse:
         return PromptCompletionsWithRawResponse(self._prompts.completions)
 
 
-class AsyncPromptsWithRawResponse:
+class AsyncPromptsWithRawResponse(ExtensionWrappers):
     """`prompts.with_raw_response` on `AsyncPortkey`."""
 
+    _resource = "prompts"
+    _mode = "with_raw_response"
+
     def __init__(self, prompts: AsyncPrompts) -> None:
+        super().__init__(prompts)
         self._prompts = prompts
         self.render = async_to_raw_response_wrapper(prompts.render)
 
@@ -618,10 +627,14 @@ class AsyncPromptsWithRawResponse:
         return AsyncPromptCompletionsWithRawResponse(self._prompts.completions)
 
 
-class PromptsWithStreamingResponse:
+class PromptsWithStreamingResponse(ExtensionWrappers):
     """`prompts.with_streaming_response`."""
 
+    _resource = "prompts"
+    _mode = "with_streaming_response"
+
     def __init__(self, prompts: Prompts) -> None:
+        super().__init__(prompts)
         self._prompts = prompts
         self.render = to_streamed_response_wrapper(prompts.render)
 
@@ -631,10 +644,14 @@ class PromptsWithStreamingResponse:
         return PromptCompletionsWithStreamingResponse(self._prompts.completions)
 
 
-class AsyncPromptsWithStreamingResponse:
+class AsyncPromptsWithStreamingResponse(ExtensionWrappers):
     """`prompts.with_streaming_response` on `AsyncPortkey`."""
 
+    _resource = "prompts"
+    _mode = "with_streaming_response"
+
     def __init__(self, prompts: AsyncPrompts) -> None:
+        super().__init__(prompts)
         self._prompts = prompts
         self.render = async_to_streamed_response_wrapper(prompts.render)
 

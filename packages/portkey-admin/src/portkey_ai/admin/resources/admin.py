@@ -12,13 +12,17 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     exactly_one_of,
     json_body,
     path_segment,
@@ -78,33 +82,34 @@ _WORKSPACES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 _WORKSPACE_USERS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Admin(SyncResource):
+class Admin(AdminResource["Admin[Raw]", "Admin[Streamed]", ModeT]):
     """Portkey's admin API: users, invites, workspaces and their members, SCIM mappings. (`portkey.admin`)"""
 
     @cached_property
-    def scim(self) -> Scim:
+    def scim(self) -> Scim[ModeT]:
         """SCIM provisioning."""
-        return Scim(self._client)
+        return Scim(self._client, _mode=self._mode)
 
     @cached_property
-    def users(self) -> Users:
+    def users(self) -> Users[ModeT]:
         """The users of the organisation."""
-        return Users(self._client)
+        return Users(self._client, _mode=self._mode)
 
     @cached_property
-    def workspaces(self) -> Workspaces:
+    def workspaces(self) -> Workspaces[ModeT]:
         """The workspaces of the organisation."""
-        return Workspaces(self._client)
+        return Workspaces(self._client, _mode=self._mode)
 
 
-class Users(SyncResource):
+class Users(AdminResource["Users[Raw]", "Users[Streamed]", ModeT]):
     """The users of the organisation. (`portkey.admin.users`)"""
 
     @cached_property
-    def invites(self) -> Invites:
+    def invites(self) -> Invites[ModeT]:
         """Invitations of users to the organisation."""
-        return Invites(self._client)
+        return Invites(self._client, _mode=self._mode)
 
+    @endpoint
     def delete(
         self,
         user_id: str,
@@ -137,6 +142,7 @@ class Users(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -174,6 +180,7 @@ class Users(SyncResource):
         )
         return fetch_page(self._client, "/admin/users", model=UserList, style=_USERS_LIST_PAGES, options=options)
 
+    @endpoint
     def retrieve(
         self,
         user_id: str,
@@ -206,6 +213,7 @@ class Users(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         user_id: str,
@@ -242,9 +250,10 @@ class Users(SyncResource):
         )
 
 
-class Invites(SyncResource):
+class Invites(AdminResource["Invites[Raw]", "Invites[Streamed]", ModeT]):
     """Invitations of users to the organisation. (`portkey.admin.users.invites`)"""
 
+    @endpoint
     def create(
         self,
         *,
@@ -293,6 +302,7 @@ class Invites(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         invite_id: str,
@@ -325,6 +335,7 @@ class Invites(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -366,6 +377,7 @@ class Invites(SyncResource):
             self._client, "/admin/users/invites", model=InviteList, style=_INVITES_LIST_PAGES, options=options
         )
 
+    @endpoint
     def resend(
         self,
         invite_id: str,
@@ -400,6 +412,7 @@ class Invites(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         invite_id: str,
@@ -433,14 +446,15 @@ class Invites(SyncResource):
         )
 
 
-class Workspaces(SyncResource):
+class Workspaces(AdminResource["Workspaces[Raw]", "Workspaces[Streamed]", ModeT]):
     """The workspaces of the organisation. (`portkey.admin.workspaces`)"""
 
     @cached_property
-    def users(self) -> WorkspaceUsers:
+    def users(self) -> WorkspaceUsers[ModeT]:
         """The members of a workspace."""
-        return WorkspaceUsers(self._client)
+        return WorkspaceUsers(self._client, _mode=self._mode)
 
+    @endpoint
     def create(
         self,
         *,
@@ -493,6 +507,7 @@ class Workspaces(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         workspace_id: str,
@@ -529,6 +544,7 @@ class Workspaces(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -576,6 +592,7 @@ class Workspaces(SyncResource):
             self._client, "/admin/workspaces", model=WorkspaceList, style=_WORKSPACES_LIST_PAGES, options=options
         )
 
+    @endpoint
     def retrieve(
         self,
         workspace_id: str,
@@ -608,6 +625,7 @@ class Workspaces(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         workspace_id: str,
@@ -660,9 +678,10 @@ class Workspaces(SyncResource):
         )
 
 
-class WorkspaceUsers(SyncResource):
+class WorkspaceUsers(AdminResource["WorkspaceUsers[Raw]", "WorkspaceUsers[Streamed]", ModeT]):
     """The members of a workspace. (`portkey.admin.workspaces.users`)"""
 
+    @endpoint
     def create(
         self,
         workspace_id: str,
@@ -698,6 +717,7 @@ class WorkspaceUsers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         workspace_id: str,
@@ -732,6 +752,7 @@ class WorkspaceUsers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         workspace_id: str,
@@ -777,6 +798,7 @@ class WorkspaceUsers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         workspace_id: str,
@@ -811,6 +833,7 @@ class WorkspaceUsers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         workspace_id: str,
@@ -849,18 +872,19 @@ class WorkspaceUsers(SyncResource):
         )
 
 
-class Scim(SyncResource):
+class Scim(AdminResource["Scim[Raw]", "Scim[Streamed]", ModeT]):
     """SCIM provisioning. (`portkey.admin.scim`)"""
 
     @cached_property
-    def workspaces(self) -> ScimWorkspaces:
+    def workspaces(self) -> ScimWorkspaces[ModeT]:
         """Mappings of SCIM groups to workspaces."""
-        return ScimWorkspaces(self._client)
+        return ScimWorkspaces(self._client, _mode=self._mode)
 
 
-class ScimWorkspaces(SyncResource):
+class ScimWorkspaces(AdminResource["ScimWorkspaces[Raw]", "ScimWorkspaces[Streamed]", ModeT]):
     """Mappings of SCIM groups to workspaces. (`portkey.admin.scim.workspaces`)"""
 
+    @endpoint
     def create(
         self,
         *,
@@ -913,6 +937,7 @@ class ScimWorkspaces(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         mapping_id: str,
@@ -948,6 +973,7 @@ class ScimWorkspaces(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -989,33 +1015,34 @@ class ScimWorkspaces(SyncResource):
         )
 
 
-class AsyncAdmin(AsyncResource):
+class AsyncAdmin(AsyncAdminResource["AsyncAdmin[Raw]", "AsyncAdmin[Streamed]", ModeT]):
     """Portkey's admin API: users, invites, workspaces and their members, SCIM mappings. (`async_portkey.admin`)"""
 
     @cached_property
-    def scim(self) -> AsyncScim:
+    def scim(self) -> AsyncScim[ModeT]:
         """SCIM provisioning."""
-        return AsyncScim(self._client)
+        return AsyncScim(self._client, _mode=self._mode)
 
     @cached_property
-    def users(self) -> AsyncUsers:
+    def users(self) -> AsyncUsers[ModeT]:
         """The users of the organisation."""
-        return AsyncUsers(self._client)
+        return AsyncUsers(self._client, _mode=self._mode)
 
     @cached_property
-    def workspaces(self) -> AsyncWorkspaces:
+    def workspaces(self) -> AsyncWorkspaces[ModeT]:
         """The workspaces of the organisation."""
-        return AsyncWorkspaces(self._client)
+        return AsyncWorkspaces(self._client, _mode=self._mode)
 
 
-class AsyncUsers(AsyncResource):
+class AsyncUsers(AsyncAdminResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", ModeT]):
     """The users of the organisation. (`async_portkey.admin.users`)"""
 
     @cached_property
-    def invites(self) -> AsyncInvites:
+    def invites(self) -> AsyncInvites[ModeT]:
         """Invitations of users to the organisation."""
-        return AsyncInvites(self._client)
+        return AsyncInvites(self._client, _mode=self._mode)
 
+    @endpoint
     async def delete(
         self,
         user_id: str,
@@ -1048,6 +1075,7 @@ class AsyncUsers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -1085,6 +1113,7 @@ class AsyncUsers(AsyncResource):
         )
         return AsyncPaginator(self._client, "/admin/users", model=UserList, style=_USERS_LIST_PAGES, options=options)
 
+    @endpoint
     async def retrieve(
         self,
         user_id: str,
@@ -1117,6 +1146,7 @@ class AsyncUsers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         user_id: str,
@@ -1153,9 +1183,10 @@ class AsyncUsers(AsyncResource):
         )
 
 
-class AsyncInvites(AsyncResource):
+class AsyncInvites(AsyncAdminResource["AsyncInvites[Raw]", "AsyncInvites[Streamed]", ModeT]):
     """Invitations of users to the organisation. (`async_portkey.admin.users.invites`)"""
 
+    @endpoint
     async def create(
         self,
         *,
@@ -1204,6 +1235,7 @@ class AsyncInvites(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         invite_id: str,
@@ -1236,6 +1268,7 @@ class AsyncInvites(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -1277,6 +1310,7 @@ class AsyncInvites(AsyncResource):
             self._client, "/admin/users/invites", model=InviteList, style=_INVITES_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def resend(
         self,
         invite_id: str,
@@ -1311,6 +1345,7 @@ class AsyncInvites(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         invite_id: str,
@@ -1344,14 +1379,15 @@ class AsyncInvites(AsyncResource):
         )
 
 
-class AsyncWorkspaces(AsyncResource):
+class AsyncWorkspaces(AsyncAdminResource["AsyncWorkspaces[Raw]", "AsyncWorkspaces[Streamed]", ModeT]):
     """The workspaces of the organisation. (`async_portkey.admin.workspaces`)"""
 
     @cached_property
-    def users(self) -> AsyncWorkspaceUsers:
+    def users(self) -> AsyncWorkspaceUsers[ModeT]:
         """The members of a workspace."""
-        return AsyncWorkspaceUsers(self._client)
+        return AsyncWorkspaceUsers(self._client, _mode=self._mode)
 
+    @endpoint
     async def create(
         self,
         *,
@@ -1404,6 +1440,7 @@ class AsyncWorkspaces(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         workspace_id: str,
@@ -1440,6 +1477,7 @@ class AsyncWorkspaces(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -1487,6 +1525,7 @@ class AsyncWorkspaces(AsyncResource):
             self._client, "/admin/workspaces", model=WorkspaceList, style=_WORKSPACES_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def retrieve(
         self,
         workspace_id: str,
@@ -1519,6 +1558,7 @@ class AsyncWorkspaces(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         workspace_id: str,
@@ -1571,9 +1611,10 @@ class AsyncWorkspaces(AsyncResource):
         )
 
 
-class AsyncWorkspaceUsers(AsyncResource):
+class AsyncWorkspaceUsers(AsyncAdminResource["AsyncWorkspaceUsers[Raw]", "AsyncWorkspaceUsers[Streamed]", ModeT]):
     """The members of a workspace. (`async_portkey.admin.workspaces.users`)"""
 
+    @endpoint
     async def create(
         self,
         workspace_id: str,
@@ -1609,6 +1650,7 @@ class AsyncWorkspaceUsers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         workspace_id: str,
@@ -1643,6 +1685,7 @@ class AsyncWorkspaceUsers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         workspace_id: str,
@@ -1688,6 +1731,7 @@ class AsyncWorkspaceUsers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         workspace_id: str,
@@ -1722,6 +1766,7 @@ class AsyncWorkspaceUsers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         workspace_id: str,
@@ -1760,18 +1805,19 @@ class AsyncWorkspaceUsers(AsyncResource):
         )
 
 
-class AsyncScim(AsyncResource):
+class AsyncScim(AsyncAdminResource["AsyncScim[Raw]", "AsyncScim[Streamed]", ModeT]):
     """SCIM provisioning. (`async_portkey.admin.scim`)"""
 
     @cached_property
-    def workspaces(self) -> AsyncScimWorkspaces:
+    def workspaces(self) -> AsyncScimWorkspaces[ModeT]:
         """Mappings of SCIM groups to workspaces."""
-        return AsyncScimWorkspaces(self._client)
+        return AsyncScimWorkspaces(self._client, _mode=self._mode)
 
 
-class AsyncScimWorkspaces(AsyncResource):
+class AsyncScimWorkspaces(AsyncAdminResource["AsyncScimWorkspaces[Raw]", "AsyncScimWorkspaces[Streamed]", ModeT]):
     """Mappings of SCIM groups to workspaces. (`async_portkey.admin.scim.workspaces`)"""
 
+    @endpoint
     async def create(
         self,
         *,
@@ -1824,6 +1870,7 @@ class AsyncScimWorkspaces(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         mapping_id: str,
@@ -1859,6 +1906,7 @@ class AsyncScimWorkspaces(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def list(
         self,
         *,

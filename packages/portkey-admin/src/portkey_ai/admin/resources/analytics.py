@@ -13,7 +13,20 @@ from typing import List, Optional, Union
 
 from openai import NOT_GIVEN, NotGiven
 
-from .._base import AsyncResource, Body, Headers, Query, SyncResource, TimeoutArg, admin_options, path_segment
+from .._base import (
+    AdminResource,
+    AsyncAdminResource,
+    Body,
+    Headers,
+    ModeT,
+    Query,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
+    TimeoutArg,
+    admin_options,
+    endpoint,
+    path_segment,
+)
 from .._pagination import AsyncPaginator, PageStyle, SyncPage, fetch_page
 from ..types.models import (
     AnalyticsGraphsCacheHitRateResponse,
@@ -60,28 +73,29 @@ _ANALYTICS_GROUPS_METADATA_PAGES = PageStyle("current_page", "page_size", 0, "da
 _ANALYTICS_GROUPS_USERS_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Analytics(SyncResource):
+class Analytics(AdminResource["Analytics[Raw]", "Analytics[Streamed]", ModeT]):
     """Analytics of the requests through the gateway: graphs, groups, summaries. (`portkey.analytics`)"""
 
     @cached_property
-    def graphs(self) -> AnalyticsGraphs:
+    def graphs(self) -> AnalyticsGraphs[ModeT]:
         """Time series of one metric each, with a summary."""
-        return AnalyticsGraphs(self._client)
+        return AnalyticsGraphs(self._client, _mode=self._mode)
 
     @cached_property
-    def groups(self) -> AnalyticsGroups:
+    def groups(self) -> AnalyticsGroups[ModeT]:
         """Metrics grouped by user, model or metadata value."""
-        return AnalyticsGroups(self._client)
+        return AnalyticsGroups(self._client, _mode=self._mode)
 
     @cached_property
-    def summary(self) -> AnalyticsSummary:
+    def summary(self) -> AnalyticsSummary[ModeT]:
         """Summaries over a time range."""
-        return AnalyticsSummary(self._client)
+        return AnalyticsSummary(self._client, _mode=self._mode)
 
 
-class AnalyticsGraphs(SyncResource):
+class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Streamed]", ModeT]):
     """Time series of one metric each, with a summary. (`portkey.analytics.graphs`)"""
 
+    @endpoint
     def cache_hit_rate(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -184,6 +198,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def cache_latency(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -286,6 +301,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def cost(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -388,6 +404,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def errors(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -490,6 +507,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def errors_rate(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -592,6 +610,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def errors_stacks(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -694,6 +713,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def errors_status_codes(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -796,6 +816,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def feedbacks(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -898,6 +919,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def feedbacks_ai_models(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1000,6 +1022,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def feedbacks_scores(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1102,6 +1125,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def feedbacks_weighted(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1204,6 +1228,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def latency(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1306,6 +1331,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def requests(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1408,6 +1434,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def requests_rescued(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1510,6 +1537,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def tokens(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1612,6 +1640,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def users(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1714,6 +1743,7 @@ class AnalyticsGraphs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def users_requests(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1817,9 +1847,10 @@ class AnalyticsGraphs(SyncResource):
         )
 
 
-class AnalyticsGroups(SyncResource):
+class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Streamed]", ModeT]):
     """Metrics grouped by user, model or metadata value. (`portkey.analytics.groups`)"""
 
+    @endpoint
     def ai_models(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -1932,6 +1963,7 @@ class AnalyticsGroups(SyncResource):
             options=options,
         )
 
+    @endpoint
     def metadata(
         self,
         metadata_key: str,
@@ -2046,6 +2078,7 @@ class AnalyticsGroups(SyncResource):
             options=options,
         )
 
+    @endpoint
     def users(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -2159,9 +2192,10 @@ class AnalyticsGroups(SyncResource):
         )
 
 
-class AnalyticsSummary(SyncResource):
+class AnalyticsSummary(AdminResource["AnalyticsSummary[Raw]", "AnalyticsSummary[Streamed]", ModeT]):
     """Summaries over a time range. (`portkey.analytics.summary`)"""
 
+    @endpoint
     def cache(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -2265,28 +2299,29 @@ class AnalyticsSummary(SyncResource):
         )
 
 
-class AsyncAnalytics(AsyncResource):
+class AsyncAnalytics(AsyncAdminResource["AsyncAnalytics[Raw]", "AsyncAnalytics[Streamed]", ModeT]):
     """Analytics of the requests through the gateway: graphs, groups, summaries. (`async_portkey.analytics`)"""
 
     @cached_property
-    def graphs(self) -> AsyncAnalyticsGraphs:
+    def graphs(self) -> AsyncAnalyticsGraphs[ModeT]:
         """Time series of one metric each, with a summary."""
-        return AsyncAnalyticsGraphs(self._client)
+        return AsyncAnalyticsGraphs(self._client, _mode=self._mode)
 
     @cached_property
-    def groups(self) -> AsyncAnalyticsGroups:
+    def groups(self) -> AsyncAnalyticsGroups[ModeT]:
         """Metrics grouped by user, model or metadata value."""
-        return AsyncAnalyticsGroups(self._client)
+        return AsyncAnalyticsGroups(self._client, _mode=self._mode)
 
     @cached_property
-    def summary(self) -> AsyncAnalyticsSummary:
+    def summary(self) -> AsyncAnalyticsSummary[ModeT]:
         """Summaries over a time range."""
-        return AsyncAnalyticsSummary(self._client)
+        return AsyncAnalyticsSummary(self._client, _mode=self._mode)
 
 
-class AsyncAnalyticsGraphs(AsyncResource):
+class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "AsyncAnalyticsGraphs[Streamed]", ModeT]):
     """Time series of one metric each, with a summary. (`async_portkey.analytics.graphs`)"""
 
+    @endpoint
     async def cache_hit_rate(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -2389,6 +2424,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def cache_latency(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -2491,6 +2527,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def cost(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -2593,6 +2630,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def errors(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -2695,6 +2733,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def errors_rate(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -2797,6 +2836,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def errors_stacks(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -2899,6 +2939,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def errors_status_codes(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3001,6 +3042,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def feedbacks(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3103,6 +3145,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def feedbacks_ai_models(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3205,6 +3248,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def feedbacks_scores(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3307,6 +3351,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def feedbacks_weighted(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3409,6 +3454,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def latency(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3511,6 +3557,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def requests(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3613,6 +3660,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def requests_rescued(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3715,6 +3763,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def tokens(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3817,6 +3866,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def users(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -3919,6 +3969,7 @@ class AsyncAnalyticsGraphs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def users_requests(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -4022,9 +4073,10 @@ class AsyncAnalyticsGraphs(AsyncResource):
         )
 
 
-class AsyncAnalyticsGroups(AsyncResource):
+class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "AsyncAnalyticsGroups[Streamed]", ModeT]):
     """Metrics grouped by user, model or metadata value. (`async_portkey.analytics.groups`)"""
 
+    @endpoint
     def ai_models(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -4137,6 +4189,7 @@ class AsyncAnalyticsGroups(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def metadata(
         self,
         metadata_key: str,
@@ -4251,6 +4304,7 @@ class AsyncAnalyticsGroups(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def users(
         self,
         time_of_generation_min: Union[str, datetime],
@@ -4364,9 +4418,10 @@ class AsyncAnalyticsGroups(AsyncResource):
         )
 
 
-class AsyncAnalyticsSummary(AsyncResource):
+class AsyncAnalyticsSummary(AsyncAdminResource["AsyncAnalyticsSummary[Raw]", "AsyncAnalyticsSummary[Streamed]", ModeT]):
     """Summaries over a time range. (`async_portkey.analytics.summary`)"""
 
+    @endpoint
     async def cache(
         self,
         time_of_generation_min: Union[str, datetime],

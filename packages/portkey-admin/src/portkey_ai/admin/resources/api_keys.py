@@ -12,13 +12,17 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -43,9 +47,10 @@ __all__ = [
 _API_KEYS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class ApiKeys(SyncResource):
+class ApiKeys(AdminResource["ApiKeys[Raw]", "ApiKeys[Streamed]", ModeT]):
     """Portkey API keys (organisation and workspace, service and user keys). (`portkey.api_keys`)"""
 
+    @endpoint
     def create(
         self,
         type: Literal["organisation", "workspace"],
@@ -126,6 +131,7 @@ class ApiKeys(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         id: str,
@@ -158,6 +164,7 @@ class ApiKeys(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -195,6 +202,7 @@ class ApiKeys(SyncResource):
             self._client, "/api-keys", model=ApiKeyObjectList, style=_API_KEYS_LIST_PAGES, options=options
         )
 
+    @endpoint
     def retrieve(
         self,
         id: str,
@@ -227,6 +235,7 @@ class ApiKeys(SyncResource):
             options=options,
         )
 
+    @endpoint
     def rotate(
         self,
         id: str,
@@ -266,6 +275,7 @@ class ApiKeys(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         id: str,
@@ -339,9 +349,10 @@ class ApiKeys(SyncResource):
         )
 
 
-class AsyncApiKeys(AsyncResource):
+class AsyncApiKeys(AsyncAdminResource["AsyncApiKeys[Raw]", "AsyncApiKeys[Streamed]", ModeT]):
     """Portkey API keys (organisation and workspace, service and user keys). (`async_portkey.api_keys`)"""
 
+    @endpoint
     async def create(
         self,
         type: Literal["organisation", "workspace"],
@@ -422,6 +433,7 @@ class AsyncApiKeys(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         id: str,
@@ -454,6 +466,7 @@ class AsyncApiKeys(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -491,6 +504,7 @@ class AsyncApiKeys(AsyncResource):
             self._client, "/api-keys", model=ApiKeyObjectList, style=_API_KEYS_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def retrieve(
         self,
         id: str,
@@ -523,6 +537,7 @@ class AsyncApiKeys(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def rotate(
         self,
         id: str,
@@ -562,6 +577,7 @@ class AsyncApiKeys(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         id: str,

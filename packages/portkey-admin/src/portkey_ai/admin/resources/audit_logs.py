@@ -10,7 +10,19 @@ from typing import Literal, Optional, Union
 
 from openai import NOT_GIVEN, NotGiven
 
-from .._base import AsyncResource, Body, Headers, Query, SyncResource, TimeoutArg, admin_options
+from .._base import (
+    AdminResource,
+    AsyncAdminResource,
+    Body,
+    Headers,
+    ModeT,
+    Query,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
+    TimeoutArg,
+    admin_options,
+    endpoint,
+)
 from .._pagination import AsyncPaginator, PageStyle, SyncPage, fetch_page
 from ..types.models import AuditLogObjectList, AuditLogObjectListRecords
 
@@ -22,9 +34,10 @@ __all__ = [
 _AUDIT_LOGS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "records")
 
 
-class AuditLogs(SyncResource):
+class AuditLogs(AdminResource["AuditLogs[Raw]", "AuditLogs[Streamed]", ModeT]):
     """The audit log of the organisation. (`portkey.audit_logs`)"""
 
+    @endpoint
     def list(
         self,
         *,
@@ -106,9 +119,10 @@ class AuditLogs(SyncResource):
         )
 
 
-class AsyncAuditLogs(AsyncResource):
+class AsyncAuditLogs(AsyncAdminResource["AsyncAuditLogs[Raw]", "AsyncAuditLogs[Streamed]", ModeT]):
     """The audit log of the organisation. (`async_portkey.audit_logs`)"""
 
+    @endpoint
     def list(
         self,
         *,

@@ -11,13 +11,17 @@ from typing import Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -38,9 +42,10 @@ __all__ = [
 _COLLECTIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Collections(SyncResource):
+class Collections(AdminResource["Collections[Raw]", "Collections[Streamed]", ModeT]):
     """Collections of prompts. (`portkey.collections`)"""
 
+    @endpoint
     def create(
         self,
         name: str,
@@ -80,6 +85,7 @@ class Collections(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         collection_id: str,
@@ -114,6 +120,7 @@ class Collections(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -160,6 +167,7 @@ class Collections(SyncResource):
             self._client, "/collections", model=CollectionsListResponse, style=_COLLECTIONS_LIST_PAGES, options=options
         )
 
+    @endpoint
     def retrieve(
         self,
         collection_id: str,
@@ -194,6 +202,7 @@ class Collections(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         collection_id: str,
@@ -232,9 +241,10 @@ class Collections(SyncResource):
         )
 
 
-class AsyncCollections(AsyncResource):
+class AsyncCollections(AsyncAdminResource["AsyncCollections[Raw]", "AsyncCollections[Streamed]", ModeT]):
     """Collections of prompts. (`async_portkey.collections`)"""
 
+    @endpoint
     async def create(
         self,
         name: str,
@@ -274,6 +284,7 @@ class AsyncCollections(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         collection_id: str,
@@ -308,6 +319,7 @@ class AsyncCollections(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -354,6 +366,7 @@ class AsyncCollections(AsyncResource):
             self._client, "/collections", model=CollectionsListResponse, style=_COLLECTIONS_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def retrieve(
         self,
         collection_id: str,
@@ -388,6 +401,7 @@ class AsyncCollections(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         collection_id: str,

@@ -13,13 +13,17 @@ from typing import Any, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     legacy_alias,
     path_segment,
@@ -43,14 +47,15 @@ __all__ = [
 ]
 
 
-class Configs(SyncResource):
+class Configs(AdminResource["Configs[Raw]", "Configs[Streamed]", ModeT]):
     """Saved gateway configs. (`portkey.configs`)"""
 
     @cached_property
-    def versions(self) -> ConfigVersions:
+    def versions(self) -> ConfigVersions[ModeT]:
         """The versions of a saved config."""
-        return ConfigVersions(self._client)
+        return ConfigVersions(self._client, _mode=self._mode)
 
+    @endpoint
     def create(
         self,
         *,
@@ -90,6 +95,7 @@ class Configs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         slug: Union[str, NotGiven] = NOT_GIVEN,
@@ -125,6 +131,7 @@ class Configs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -158,6 +165,7 @@ class Configs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         slug: str,
@@ -190,6 +198,7 @@ class Configs(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         slug: str,
@@ -230,9 +239,10 @@ class Configs(SyncResource):
         )
 
 
-class ConfigVersions(SyncResource):
+class ConfigVersions(AdminResource["ConfigVersions[Raw]", "ConfigVersions[Streamed]", ModeT]):
     """The versions of a saved config. (`portkey.configs.versions`)"""
 
+    @endpoint
     def list(
         self,
         slug: str,
@@ -266,14 +276,15 @@ class ConfigVersions(SyncResource):
         )
 
 
-class AsyncConfigs(AsyncResource):
+class AsyncConfigs(AsyncAdminResource["AsyncConfigs[Raw]", "AsyncConfigs[Streamed]", ModeT]):
     """Saved gateway configs. (`async_portkey.configs`)"""
 
     @cached_property
-    def versions(self) -> AsyncConfigVersions:
+    def versions(self) -> AsyncConfigVersions[ModeT]:
         """The versions of a saved config."""
-        return AsyncConfigVersions(self._client)
+        return AsyncConfigVersions(self._client, _mode=self._mode)
 
+    @endpoint
     async def create(
         self,
         *,
@@ -313,6 +324,7 @@ class AsyncConfigs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         slug: Union[str, NotGiven] = NOT_GIVEN,
@@ -348,6 +360,7 @@ class AsyncConfigs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def list(
         self,
         *,
@@ -381,6 +394,7 @@ class AsyncConfigs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         slug: str,
@@ -413,6 +427,7 @@ class AsyncConfigs(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         slug: str,
@@ -453,9 +468,10 @@ class AsyncConfigs(AsyncResource):
         )
 
 
-class AsyncConfigVersions(AsyncResource):
+class AsyncConfigVersions(AsyncAdminResource["AsyncConfigVersions[Raw]", "AsyncConfigVersions[Streamed]", ModeT]):
     """The versions of a saved config. (`async_portkey.configs.versions`)"""
 
+    @endpoint
     async def list(
         self,
         slug: str,

@@ -11,13 +11,17 @@ from typing import List, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -39,9 +43,10 @@ __all__ = [
 _GUARDRAILS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Guardrails(SyncResource):
+class Guardrails(AdminResource["Guardrails[Raw]", "Guardrails[Streamed]", ModeT]):
     """Guardrails: checks and the actions taken on their verdicts. (`portkey.guardrails`)"""
 
+    @endpoint
     def create(
         self,
         *,
@@ -93,6 +98,7 @@ class Guardrails(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         guardrail_id: str,
@@ -127,6 +133,7 @@ class Guardrails(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -173,6 +180,7 @@ class Guardrails(SyncResource):
             self._client, "/guardrails", model=ListGuardrailsResponse, style=_GUARDRAILS_LIST_PAGES, options=options
         )
 
+    @endpoint
     def retrieve(
         self,
         guardrail_id: str,
@@ -207,6 +215,7 @@ class Guardrails(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         guardrail_id: str,
@@ -249,9 +258,10 @@ class Guardrails(SyncResource):
         )
 
 
-class AsyncGuardrails(AsyncResource):
+class AsyncGuardrails(AsyncAdminResource["AsyncGuardrails[Raw]", "AsyncGuardrails[Streamed]", ModeT]):
     """Guardrails: checks and the actions taken on their verdicts. (`async_portkey.guardrails`)"""
 
+    @endpoint
     async def create(
         self,
         *,
@@ -303,6 +313,7 @@ class AsyncGuardrails(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         guardrail_id: str,
@@ -337,6 +348,7 @@ class AsyncGuardrails(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -383,6 +395,7 @@ class AsyncGuardrails(AsyncResource):
             self._client, "/guardrails", model=ListGuardrailsResponse, style=_GUARDRAILS_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def retrieve(
         self,
         guardrail_id: str,
@@ -417,6 +430,7 @@ class AsyncGuardrails(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         guardrail_id: str,

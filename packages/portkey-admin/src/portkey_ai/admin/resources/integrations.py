@@ -12,13 +12,17 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     legacy_alias,
     path_segment,
@@ -63,19 +67,20 @@ __all__ = [
 _INTEGRATIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Integrations(SyncResource):
+class Integrations(AdminResource["Integrations[Raw]", "Integrations[Streamed]", ModeT]):
     """Integrations: provider credentials shared with workspaces. (`portkey.integrations`)"""
 
     @cached_property
-    def models(self) -> IntegrationModels:
+    def models(self) -> IntegrationModels[ModeT]:
         """The models an integration allows."""
-        return IntegrationModels(self._client)
+        return IntegrationModels(self._client, _mode=self._mode)
 
     @cached_property
-    def workspaces(self) -> IntegrationWorkspaces:
+    def workspaces(self) -> IntegrationWorkspaces[ModeT]:
         """The workspaces an integration is shared with."""
-        return IntegrationWorkspaces(self._client)
+        return IntegrationWorkspaces(self._client, _mode=self._mode)
 
+    @endpoint
     def create(
         self,
         *,
@@ -163,6 +168,7 @@ class Integrations(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         slug: str,
@@ -195,6 +201,7 @@ class Integrations(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -241,6 +248,7 @@ class Integrations(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         slug: str,
@@ -273,6 +281,7 @@ class Integrations(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         slug: str,
@@ -344,9 +353,10 @@ class Integrations(SyncResource):
         )
 
 
-class IntegrationModels(SyncResource):
+class IntegrationModels(AdminResource["IntegrationModels[Raw]", "IntegrationModels[Streamed]", ModeT]):
     """The models an integration allows. (`portkey.integrations.models`)"""
 
+    @endpoint
     def delete(
         self,
         slug: str,
@@ -384,6 +394,7 @@ class IntegrationModels(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         slug: str,
@@ -418,6 +429,7 @@ class IntegrationModels(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         slug: str,
@@ -459,9 +471,10 @@ class IntegrationModels(SyncResource):
         )
 
 
-class IntegrationWorkspaces(SyncResource):
+class IntegrationWorkspaces(AdminResource["IntegrationWorkspaces[Raw]", "IntegrationWorkspaces[Streamed]", ModeT]):
     """The workspaces an integration is shared with. (`portkey.integrations.workspaces`)"""
 
+    @endpoint
     def list(
         self,
         slug: str,
@@ -496,6 +509,7 @@ class IntegrationWorkspaces(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         slug: str,
@@ -562,19 +576,20 @@ class IntegrationWorkspaces(SyncResource):
         )
 
 
-class AsyncIntegrations(AsyncResource):
+class AsyncIntegrations(AsyncAdminResource["AsyncIntegrations[Raw]", "AsyncIntegrations[Streamed]", ModeT]):
     """Integrations: provider credentials shared with workspaces. (`async_portkey.integrations`)"""
 
     @cached_property
-    def models(self) -> AsyncIntegrationModels:
+    def models(self) -> AsyncIntegrationModels[ModeT]:
         """The models an integration allows."""
-        return AsyncIntegrationModels(self._client)
+        return AsyncIntegrationModels(self._client, _mode=self._mode)
 
     @cached_property
-    def workspaces(self) -> AsyncIntegrationWorkspaces:
+    def workspaces(self) -> AsyncIntegrationWorkspaces[ModeT]:
         """The workspaces an integration is shared with."""
-        return AsyncIntegrationWorkspaces(self._client)
+        return AsyncIntegrationWorkspaces(self._client, _mode=self._mode)
 
+    @endpoint
     async def create(
         self,
         *,
@@ -662,6 +677,7 @@ class AsyncIntegrations(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         slug: str,
@@ -694,6 +710,7 @@ class AsyncIntegrations(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -740,6 +757,7 @@ class AsyncIntegrations(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         slug: str,
@@ -772,6 +790,7 @@ class AsyncIntegrations(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         slug: str,
@@ -843,9 +862,12 @@ class AsyncIntegrations(AsyncResource):
         )
 
 
-class AsyncIntegrationModels(AsyncResource):
+class AsyncIntegrationModels(
+    AsyncAdminResource["AsyncIntegrationModels[Raw]", "AsyncIntegrationModels[Streamed]", ModeT]
+):
     """The models an integration allows. (`async_portkey.integrations.models`)"""
 
+    @endpoint
     async def delete(
         self,
         slug: str,
@@ -883,6 +905,7 @@ class AsyncIntegrationModels(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def list(
         self,
         slug: str,
@@ -917,6 +940,7 @@ class AsyncIntegrationModels(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         slug: str,
@@ -958,9 +982,12 @@ class AsyncIntegrationModels(AsyncResource):
         )
 
 
-class AsyncIntegrationWorkspaces(AsyncResource):
+class AsyncIntegrationWorkspaces(
+    AsyncAdminResource["AsyncIntegrationWorkspaces[Raw]", "AsyncIntegrationWorkspaces[Streamed]", ModeT]
+):
     """The workspaces an integration is shared with. (`async_portkey.integrations.workspaces`)"""
 
+    @endpoint
     async def list(
         self,
         slug: str,
@@ -995,6 +1022,7 @@ class AsyncIntegrationWorkspaces(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         slug: str,

@@ -11,13 +11,17 @@ from typing import Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     legacy_alias,
     path_segment,
@@ -34,9 +38,10 @@ __all__ = [
 _LABELS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Labels(SyncResource):
+class Labels(AdminResource["Labels[Raw]", "Labels[Streamed]", ModeT]):
     """Labels of prompt versions. (`portkey.labels`)"""
 
+    @endpoint
     def create(
         self,
         *,
@@ -91,6 +96,7 @@ class Labels(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         label_id: str,
@@ -125,6 +131,7 @@ class Labels(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -175,6 +182,7 @@ class Labels(SyncResource):
         )
         return fetch_page(self._client, "/labels", model=ListLabelsResponse, style=_LABELS_LIST_PAGES, options=options)
 
+    @endpoint
     def retrieve(
         self,
         label_id: str,
@@ -214,6 +222,7 @@ class Labels(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         label_id: str,
@@ -256,9 +265,10 @@ class Labels(SyncResource):
         )
 
 
-class AsyncLabels(AsyncResource):
+class AsyncLabels(AsyncAdminResource["AsyncLabels[Raw]", "AsyncLabels[Streamed]", ModeT]):
     """Labels of prompt versions. (`async_portkey.labels`)"""
 
+    @endpoint
     async def create(
         self,
         *,
@@ -313,6 +323,7 @@ class AsyncLabels(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         label_id: str,
@@ -347,6 +358,7 @@ class AsyncLabels(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -399,6 +411,7 @@ class AsyncLabels(AsyncResource):
             self._client, "/labels", model=ListLabelsResponse, style=_LABELS_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def retrieve(
         self,
         label_id: str,
@@ -438,6 +451,7 @@ class AsyncLabels(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         label_id: str,

@@ -12,13 +12,17 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -40,14 +44,15 @@ __all__ = [
 ]
 
 
-class Logs(SyncResource):
+class Logs(AdminResource["Logs[Raw]", "Logs[Streamed]", ModeT]):
     """Stored request logs and log exports (`create` is portkey-core's). (`portkey.logs`)"""
 
     @cached_property
-    def exports(self) -> LogExports:
+    def exports(self) -> LogExports[ModeT]:
         """Exports of request logs."""
-        return LogExports(self._client)
+        return LogExports(self._client, _mode=self._mode)
 
+    @endpoint
     def retrieve(
         self,
         log_id: str,
@@ -81,9 +86,10 @@ class Logs(SyncResource):
         )
 
 
-class LogExports(SyncResource):
+class LogExports(AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]):
     """Exports of request logs. (`portkey.logs.exports`)"""
 
+    @endpoint
     def cancel(
         self,
         export_id: str,
@@ -116,6 +122,7 @@ class LogExports(SyncResource):
             options=options,
         )
 
+    @endpoint
     def create(
         self,
         *,
@@ -185,6 +192,7 @@ class LogExports(SyncResource):
             options=options,
         )
 
+    @endpoint
     def download(
         self,
         export_id: str,
@@ -217,6 +225,7 @@ class LogExports(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -250,6 +259,7 @@ class LogExports(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         export_id: str,
@@ -282,6 +292,7 @@ class LogExports(SyncResource):
             options=options,
         )
 
+    @endpoint
     def start(
         self,
         export_id: str,
@@ -314,6 +325,7 @@ class LogExports(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         export_id: str,
@@ -380,14 +392,15 @@ class LogExports(SyncResource):
         )
 
 
-class AsyncLogs(AsyncResource):
+class AsyncLogs(AsyncAdminResource["AsyncLogs[Raw]", "AsyncLogs[Streamed]", ModeT]):
     """Stored request logs and log exports (`create` is portkey-core's). (`async_portkey.logs`)"""
 
     @cached_property
-    def exports(self) -> AsyncLogExports:
+    def exports(self) -> AsyncLogExports[ModeT]:
         """Exports of request logs."""
-        return AsyncLogExports(self._client)
+        return AsyncLogExports(self._client, _mode=self._mode)
 
+    @endpoint
     async def retrieve(
         self,
         log_id: str,
@@ -421,9 +434,10 @@ class AsyncLogs(AsyncResource):
         )
 
 
-class AsyncLogExports(AsyncResource):
+class AsyncLogExports(AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExports[Streamed]", ModeT]):
     """Exports of request logs. (`async_portkey.logs.exports`)"""
 
+    @endpoint
     async def cancel(
         self,
         export_id: str,
@@ -456,6 +470,7 @@ class AsyncLogExports(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def create(
         self,
         *,
@@ -525,6 +540,7 @@ class AsyncLogExports(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def download(
         self,
         export_id: str,
@@ -557,6 +573,7 @@ class AsyncLogExports(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def list(
         self,
         *,
@@ -590,6 +607,7 @@ class AsyncLogExports(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         export_id: str,
@@ -622,6 +640,7 @@ class AsyncLogExports(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def start(
         self,
         export_id: str,
@@ -654,6 +673,7 @@ class AsyncLogExports(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         export_id: str,

@@ -12,14 +12,18 @@ from typing import List, Literal, Optional, Union, cast
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
     at_least_one_of,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -62,24 +66,25 @@ _MCP_INTEGRATIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 _MCP_INTEGRATION_CAPABILITIES_LIST_PAGES = PageStyle("page", "page_size", 1, "data")
 
 
-class McpIntegrations(SyncResource):
+class McpIntegrations(AdminResource["McpIntegrations[Raw]", "McpIntegrations[Streamed]", ModeT]):
     """MCP integrations: connections to MCP servers. (`portkey.mcp_integrations`)"""
 
     @cached_property
-    def capabilities(self) -> McpIntegrationCapabilities:
+    def capabilities(self) -> McpIntegrationCapabilities[ModeT]:
         """The capabilities of an MCP integration."""
-        return McpIntegrationCapabilities(self._client)
+        return McpIntegrationCapabilities(self._client, _mode=self._mode)
 
     @cached_property
-    def metadata(self) -> McpIntegrationMetadataResource:
+    def metadata(self) -> McpIntegrationMetadataResource[ModeT]:
         """The metadata of an MCP integration."""
-        return McpIntegrationMetadataResource(self._client)
+        return McpIntegrationMetadataResource(self._client, _mode=self._mode)
 
     @cached_property
-    def workspaces(self) -> McpIntegrationWorkspaces:
+    def workspaces(self) -> McpIntegrationWorkspaces[ModeT]:
         """The workspaces an MCP integration is shared with."""
-        return McpIntegrationWorkspaces(self._client)
+        return McpIntegrationWorkspaces(self._client, _mode=self._mode)
 
+    @endpoint
     def create(
         self,
         *,
@@ -149,6 +154,7 @@ class McpIntegrations(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         mcp_integration_id: str,
@@ -181,6 +187,7 @@ class McpIntegrations(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -238,6 +245,7 @@ class McpIntegrations(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         mcp_integration_id: str,
@@ -270,6 +278,7 @@ class McpIntegrations(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         mcp_integration_id: str,
@@ -342,9 +351,12 @@ class McpIntegrations(SyncResource):
         )
 
 
-class McpIntegrationCapabilities(SyncResource):
+class McpIntegrationCapabilities(
+    AdminResource["McpIntegrationCapabilities[Raw]", "McpIntegrationCapabilities[Streamed]", ModeT]
+):
     """The capabilities of an MCP integration. (`portkey.mcp_integrations.capabilities`)"""
 
+    @endpoint
     def list(
         self,
         mcp_integration_id: str,
@@ -388,6 +400,7 @@ class McpIntegrationCapabilities(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         mcp_integration_id: str,
@@ -424,9 +437,12 @@ class McpIntegrationCapabilities(SyncResource):
         )
 
 
-class McpIntegrationMetadataResource(SyncResource):
+class McpIntegrationMetadataResource(
+    AdminResource["McpIntegrationMetadataResource[Raw]", "McpIntegrationMetadataResource[Streamed]", ModeT]
+):
     """The metadata of an MCP integration. (`portkey.mcp_integrations.metadata`)"""
 
+    @endpoint
     def retrieve(
         self,
         mcp_integration_id: str,
@@ -460,9 +476,12 @@ class McpIntegrationMetadataResource(SyncResource):
         )
 
 
-class McpIntegrationWorkspaces(SyncResource):
+class McpIntegrationWorkspaces(
+    AdminResource["McpIntegrationWorkspaces[Raw]", "McpIntegrationWorkspaces[Streamed]", ModeT]
+):
     """The workspaces an MCP integration is shared with. (`portkey.mcp_integrations.workspaces`)"""
 
+    @endpoint
     def list(
         self,
         mcp_integration_id: str,
@@ -501,6 +520,7 @@ class McpIntegrationWorkspaces(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         mcp_integration_id: str,
@@ -550,24 +570,25 @@ class McpIntegrationWorkspaces(SyncResource):
         )
 
 
-class AsyncMcpIntegrations(AsyncResource):
+class AsyncMcpIntegrations(AsyncAdminResource["AsyncMcpIntegrations[Raw]", "AsyncMcpIntegrations[Streamed]", ModeT]):
     """MCP integrations: connections to MCP servers. (`async_portkey.mcp_integrations`)"""
 
     @cached_property
-    def capabilities(self) -> AsyncMcpIntegrationCapabilities:
+    def capabilities(self) -> AsyncMcpIntegrationCapabilities[ModeT]:
         """The capabilities of an MCP integration."""
-        return AsyncMcpIntegrationCapabilities(self._client)
+        return AsyncMcpIntegrationCapabilities(self._client, _mode=self._mode)
 
     @cached_property
-    def metadata(self) -> AsyncMcpIntegrationMetadataResource:
+    def metadata(self) -> AsyncMcpIntegrationMetadataResource[ModeT]:
         """The metadata of an MCP integration."""
-        return AsyncMcpIntegrationMetadataResource(self._client)
+        return AsyncMcpIntegrationMetadataResource(self._client, _mode=self._mode)
 
     @cached_property
-    def workspaces(self) -> AsyncMcpIntegrationWorkspaces:
+    def workspaces(self) -> AsyncMcpIntegrationWorkspaces[ModeT]:
         """The workspaces an MCP integration is shared with."""
-        return AsyncMcpIntegrationWorkspaces(self._client)
+        return AsyncMcpIntegrationWorkspaces(self._client, _mode=self._mode)
 
+    @endpoint
     async def create(
         self,
         *,
@@ -637,6 +658,7 @@ class AsyncMcpIntegrations(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         mcp_integration_id: str,
@@ -669,6 +691,7 @@ class AsyncMcpIntegrations(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -726,6 +749,7 @@ class AsyncMcpIntegrations(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         mcp_integration_id: str,
@@ -758,6 +782,7 @@ class AsyncMcpIntegrations(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         mcp_integration_id: str,
@@ -830,9 +855,12 @@ class AsyncMcpIntegrations(AsyncResource):
         )
 
 
-class AsyncMcpIntegrationCapabilities(AsyncResource):
+class AsyncMcpIntegrationCapabilities(
+    AsyncAdminResource["AsyncMcpIntegrationCapabilities[Raw]", "AsyncMcpIntegrationCapabilities[Streamed]", ModeT]
+):
     """The capabilities of an MCP integration. (`async_portkey.mcp_integrations.capabilities`)"""
 
+    @endpoint
     def list(
         self,
         mcp_integration_id: str,
@@ -876,6 +904,7 @@ class AsyncMcpIntegrationCapabilities(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         mcp_integration_id: str,
@@ -912,9 +941,14 @@ class AsyncMcpIntegrationCapabilities(AsyncResource):
         )
 
 
-class AsyncMcpIntegrationMetadataResource(AsyncResource):
+class AsyncMcpIntegrationMetadataResource(
+    AsyncAdminResource[
+        "AsyncMcpIntegrationMetadataResource[Raw]", "AsyncMcpIntegrationMetadataResource[Streamed]", ModeT
+    ]
+):
     """The metadata of an MCP integration. (`async_portkey.mcp_integrations.metadata`)"""
 
+    @endpoint
     async def retrieve(
         self,
         mcp_integration_id: str,
@@ -948,9 +982,12 @@ class AsyncMcpIntegrationMetadataResource(AsyncResource):
         )
 
 
-class AsyncMcpIntegrationWorkspaces(AsyncResource):
+class AsyncMcpIntegrationWorkspaces(
+    AsyncAdminResource["AsyncMcpIntegrationWorkspaces[Raw]", "AsyncMcpIntegrationWorkspaces[Streamed]", ModeT]
+):
     """The workspaces an MCP integration is shared with. (`async_portkey.mcp_integrations.workspaces`)"""
 
+    @endpoint
     async def list(
         self,
         mcp_integration_id: str,
@@ -989,6 +1026,7 @@ class AsyncMcpIntegrationWorkspaces(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         mcp_integration_id: str,

@@ -12,14 +12,18 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
     at_least_one_of,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -63,24 +67,25 @@ _MCP_SERVER_CONNECTIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "
 _MCP_SERVER_USER_ACCESS_LIST_PAGES = PageStyle("page", "page_size", 1, "data")
 
 
-class McpServers(SyncResource):
+class McpServers(AdminResource["McpServers[Raw]", "McpServers[Streamed]", ModeT]):
     """MCP servers provisioned in workspaces. (`portkey.mcp_servers`)"""
 
     @cached_property
-    def capabilities(self) -> McpServerCapabilities:
+    def capabilities(self) -> McpServerCapabilities[ModeT]:
         """The capabilities of an MCP server."""
-        return McpServerCapabilities(self._client)
+        return McpServerCapabilities(self._client, _mode=self._mode)
 
     @cached_property
-    def connections(self) -> McpServerConnections:
+    def connections(self) -> McpServerConnections[ModeT]:
         """The user connections of an MCP server."""
-        return McpServerConnections(self._client)
+        return McpServerConnections(self._client, _mode=self._mode)
 
     @cached_property
-    def user_access(self) -> McpServerUserAccess:
+    def user_access(self) -> McpServerUserAccess[ModeT]:
         """Which users may use an MCP server."""
-        return McpServerUserAccess(self._client)
+        return McpServerUserAccess(self._client, _mode=self._mode)
 
+    @endpoint
     def create(
         self,
         *,
@@ -134,6 +139,7 @@ class McpServers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         mcp_server_id: str,
@@ -166,6 +172,7 @@ class McpServers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -216,6 +223,7 @@ class McpServers(SyncResource):
             self._client, "/mcp-servers", model=McpServerListResponse, style=_MCP_SERVERS_LIST_PAGES, options=options
         )
 
+    @endpoint
     def retrieve(
         self,
         mcp_server_id: str,
@@ -248,6 +256,7 @@ class McpServers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def test(
         self,
         mcp_server_id: str,
@@ -282,6 +291,7 @@ class McpServers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         mcp_server_id: str,
@@ -321,9 +331,10 @@ class McpServers(SyncResource):
         )
 
 
-class McpServerCapabilities(SyncResource):
+class McpServerCapabilities(AdminResource["McpServerCapabilities[Raw]", "McpServerCapabilities[Streamed]", ModeT]):
     """The capabilities of an MCP server. (`portkey.mcp_servers.capabilities`)"""
 
+    @endpoint
     def list(
         self,
         mcp_server_id: str,
@@ -367,6 +378,7 @@ class McpServerCapabilities(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         mcp_server_id: str,
@@ -403,9 +415,10 @@ class McpServerCapabilities(SyncResource):
         )
 
 
-class McpServerConnections(SyncResource):
+class McpServerConnections(AdminResource["McpServerConnections[Raw]", "McpServerConnections[Streamed]", ModeT]):
     """The user connections of an MCP server. (`portkey.mcp_servers.connections`)"""
 
+    @endpoint
     def delete(
         self,
         mcp_server_id: str,
@@ -445,6 +458,7 @@ class McpServerConnections(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         mcp_server_id: str,
@@ -498,9 +512,10 @@ class McpServerConnections(SyncResource):
         )
 
 
-class McpServerUserAccess(SyncResource):
+class McpServerUserAccess(AdminResource["McpServerUserAccess[Raw]", "McpServerUserAccess[Streamed]", ModeT]):
     """Which users may use an MCP server. (`portkey.mcp_servers.user_access`)"""
 
+    @endpoint
     def list(
         self,
         mcp_server_id: str,
@@ -544,6 +559,7 @@ class McpServerUserAccess(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         mcp_server_id: str,
@@ -582,24 +598,25 @@ class McpServerUserAccess(SyncResource):
         )
 
 
-class AsyncMcpServers(AsyncResource):
+class AsyncMcpServers(AsyncAdminResource["AsyncMcpServers[Raw]", "AsyncMcpServers[Streamed]", ModeT]):
     """MCP servers provisioned in workspaces. (`async_portkey.mcp_servers`)"""
 
     @cached_property
-    def capabilities(self) -> AsyncMcpServerCapabilities:
+    def capabilities(self) -> AsyncMcpServerCapabilities[ModeT]:
         """The capabilities of an MCP server."""
-        return AsyncMcpServerCapabilities(self._client)
+        return AsyncMcpServerCapabilities(self._client, _mode=self._mode)
 
     @cached_property
-    def connections(self) -> AsyncMcpServerConnections:
+    def connections(self) -> AsyncMcpServerConnections[ModeT]:
         """The user connections of an MCP server."""
-        return AsyncMcpServerConnections(self._client)
+        return AsyncMcpServerConnections(self._client, _mode=self._mode)
 
     @cached_property
-    def user_access(self) -> AsyncMcpServerUserAccess:
+    def user_access(self) -> AsyncMcpServerUserAccess[ModeT]:
         """Which users may use an MCP server."""
-        return AsyncMcpServerUserAccess(self._client)
+        return AsyncMcpServerUserAccess(self._client, _mode=self._mode)
 
+    @endpoint
     async def create(
         self,
         *,
@@ -653,6 +670,7 @@ class AsyncMcpServers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         mcp_server_id: str,
@@ -685,6 +703,7 @@ class AsyncMcpServers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -735,6 +754,7 @@ class AsyncMcpServers(AsyncResource):
             self._client, "/mcp-servers", model=McpServerListResponse, style=_MCP_SERVERS_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def retrieve(
         self,
         mcp_server_id: str,
@@ -767,6 +787,7 @@ class AsyncMcpServers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def test(
         self,
         mcp_server_id: str,
@@ -801,6 +822,7 @@ class AsyncMcpServers(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         mcp_server_id: str,
@@ -840,9 +862,12 @@ class AsyncMcpServers(AsyncResource):
         )
 
 
-class AsyncMcpServerCapabilities(AsyncResource):
+class AsyncMcpServerCapabilities(
+    AsyncAdminResource["AsyncMcpServerCapabilities[Raw]", "AsyncMcpServerCapabilities[Streamed]", ModeT]
+):
     """The capabilities of an MCP server. (`async_portkey.mcp_servers.capabilities`)"""
 
+    @endpoint
     def list(
         self,
         mcp_server_id: str,
@@ -886,6 +911,7 @@ class AsyncMcpServerCapabilities(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         mcp_server_id: str,
@@ -922,9 +948,12 @@ class AsyncMcpServerCapabilities(AsyncResource):
         )
 
 
-class AsyncMcpServerConnections(AsyncResource):
+class AsyncMcpServerConnections(
+    AsyncAdminResource["AsyncMcpServerConnections[Raw]", "AsyncMcpServerConnections[Streamed]", ModeT]
+):
     """The user connections of an MCP server. (`async_portkey.mcp_servers.connections`)"""
 
+    @endpoint
     async def delete(
         self,
         mcp_server_id: str,
@@ -964,6 +993,7 @@ class AsyncMcpServerConnections(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         mcp_server_id: str,
@@ -1017,9 +1047,12 @@ class AsyncMcpServerConnections(AsyncResource):
         )
 
 
-class AsyncMcpServerUserAccess(AsyncResource):
+class AsyncMcpServerUserAccess(
+    AsyncAdminResource["AsyncMcpServerUserAccess[Raw]", "AsyncMcpServerUserAccess[Streamed]", ModeT]
+):
     """Which users may use an MCP server. (`async_portkey.mcp_servers.user_access`)"""
 
+    @endpoint
     def list(
         self,
         mcp_server_id: str,
@@ -1063,6 +1096,7 @@ class AsyncMcpServerUserAccess(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         mcp_server_id: str,

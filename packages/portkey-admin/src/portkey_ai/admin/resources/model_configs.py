@@ -11,7 +11,21 @@ from typing import Optional
 
 from openai import NOT_GIVEN
 
-from .._base import AsyncResource, Body, Headers, Query, SyncResource, TimeoutArg, admin_options, path_segment, root_url
+from .._base import (
+    AdminResource,
+    AsyncAdminResource,
+    Body,
+    Headers,
+    ModeT,
+    Query,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
+    TimeoutArg,
+    admin_options,
+    endpoint,
+    path_segment,
+    root_url,
+)
 from ..types.models import ModelPricingConfig
 
 __all__ = [
@@ -22,18 +36,19 @@ __all__ = [
 ]
 
 
-class ModelConfigs(SyncResource):
+class ModelConfigs(AdminResource["ModelConfigs[Raw]", "ModelConfigs[Streamed]", ModeT]):
     """Model configurations published by Portkey. (`portkey.model_configs`)"""
 
     @cached_property
-    def pricing(self) -> ModelPricing:
+    def pricing(self) -> ModelPricing[ModeT]:
         """The pricing of a provider's model."""
-        return ModelPricing(self._client)
+        return ModelPricing(self._client, _mode=self._mode)
 
 
-class ModelPricing(SyncResource):
+class ModelPricing(AdminResource["ModelPricing[Raw]", "ModelPricing[Streamed]", ModeT]):
     """The pricing of a provider's model. (`portkey.model_configs.pricing`)"""
 
+    @endpoint
     def retrieve(
         self,
         provider: str,
@@ -76,18 +91,19 @@ class ModelPricing(SyncResource):
         )
 
 
-class AsyncModelConfigs(AsyncResource):
+class AsyncModelConfigs(AsyncAdminResource["AsyncModelConfigs[Raw]", "AsyncModelConfigs[Streamed]", ModeT]):
     """Model configurations published by Portkey. (`async_portkey.model_configs`)"""
 
     @cached_property
-    def pricing(self) -> AsyncModelPricing:
+    def pricing(self) -> AsyncModelPricing[ModeT]:
         """The pricing of a provider's model."""
-        return AsyncModelPricing(self._client)
+        return AsyncModelPricing(self._client, _mode=self._mode)
 
 
-class AsyncModelPricing(AsyncResource):
+class AsyncModelPricing(AsyncAdminResource["AsyncModelPricing[Raw]", "AsyncModelPricing[Streamed]", ModeT]):
     """The pricing of a provider's model. (`async_portkey.model_configs.pricing`)"""
 
+    @endpoint
     async def retrieve(
         self,
         provider: str,

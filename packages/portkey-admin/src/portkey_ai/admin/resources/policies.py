@@ -12,13 +12,17 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -55,23 +59,24 @@ _USAGE_LIMITS_POLICIES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "d
 _USAGE_LIMITS_POLICY_ENTITIES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Policies(SyncResource):
+class Policies(AdminResource["Policies[Raw]", "Policies[Streamed]", ModeT]):
     """Usage-limit and rate-limit policies. (`portkey.policies`)"""
 
     @cached_property
-    def rate_limits(self) -> RateLimitsPolicies:
+    def rate_limits(self) -> RateLimitsPolicies[ModeT]:
         """Rate-limit policies."""
-        return RateLimitsPolicies(self._client)
+        return RateLimitsPolicies(self._client, _mode=self._mode)
 
     @cached_property
-    def usage_limits(self) -> UsageLimitsPolicies:
+    def usage_limits(self) -> UsageLimitsPolicies[ModeT]:
         """Usage-limit policies."""
-        return UsageLimitsPolicies(self._client)
+        return UsageLimitsPolicies(self._client, _mode=self._mode)
 
 
-class RateLimitsPolicies(SyncResource):
+class RateLimitsPolicies(AdminResource["RateLimitsPolicies[Raw]", "RateLimitsPolicies[Streamed]", ModeT]):
     """Rate-limit policies. (`portkey.policies.rate_limits`)"""
 
+    @endpoint
     def create(
         self,
         *,
@@ -133,6 +138,7 @@ class RateLimitsPolicies(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         policy_id: str,
@@ -167,6 +173,7 @@ class RateLimitsPolicies(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -223,6 +230,7 @@ class RateLimitsPolicies(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         policy_id: str,
@@ -260,6 +268,7 @@ class RateLimitsPolicies(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         policy_id: str,
@@ -302,14 +311,15 @@ class RateLimitsPolicies(SyncResource):
         )
 
 
-class UsageLimitsPolicies(SyncResource):
+class UsageLimitsPolicies(AdminResource["UsageLimitsPolicies[Raw]", "UsageLimitsPolicies[Streamed]", ModeT]):
     """Usage-limit policies. (`portkey.policies.usage_limits`)"""
 
     @cached_property
-    def entities(self) -> UsageLimitsPolicyEntities:
+    def entities(self) -> UsageLimitsPolicyEntities[ModeT]:
         """The entities a usage-limit policy tracks."""
-        return UsageLimitsPolicyEntities(self._client)
+        return UsageLimitsPolicyEntities(self._client, _mode=self._mode)
 
+    @endpoint
     def create(
         self,
         *,
@@ -374,6 +384,7 @@ class UsageLimitsPolicies(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         policy_id: str,
@@ -408,6 +419,7 @@ class UsageLimitsPolicies(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -461,6 +473,7 @@ class UsageLimitsPolicies(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         policy_id: str,
@@ -500,6 +513,7 @@ class UsageLimitsPolicies(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         policy_id: str,
@@ -556,9 +570,12 @@ class UsageLimitsPolicies(SyncResource):
         )
 
 
-class UsageLimitsPolicyEntities(SyncResource):
+class UsageLimitsPolicyEntities(
+    AdminResource["UsageLimitsPolicyEntities[Raw]", "UsageLimitsPolicyEntities[Streamed]", ModeT]
+):
     """The entities a usage-limit policy tracks. (`portkey.policies.usage_limits.entities`)"""
 
+    @endpoint
     def list(
         self,
         policy_id: str,
@@ -606,6 +623,7 @@ class UsageLimitsPolicyEntities(SyncResource):
             options=options,
         )
 
+    @endpoint
     def reset(
         self,
         policy_id: str,
@@ -643,23 +661,26 @@ class UsageLimitsPolicyEntities(SyncResource):
         )
 
 
-class AsyncPolicies(AsyncResource):
+class AsyncPolicies(AsyncAdminResource["AsyncPolicies[Raw]", "AsyncPolicies[Streamed]", ModeT]):
     """Usage-limit and rate-limit policies. (`async_portkey.policies`)"""
 
     @cached_property
-    def rate_limits(self) -> AsyncRateLimitsPolicies:
+    def rate_limits(self) -> AsyncRateLimitsPolicies[ModeT]:
         """Rate-limit policies."""
-        return AsyncRateLimitsPolicies(self._client)
+        return AsyncRateLimitsPolicies(self._client, _mode=self._mode)
 
     @cached_property
-    def usage_limits(self) -> AsyncUsageLimitsPolicies:
+    def usage_limits(self) -> AsyncUsageLimitsPolicies[ModeT]:
         """Usage-limit policies."""
-        return AsyncUsageLimitsPolicies(self._client)
+        return AsyncUsageLimitsPolicies(self._client, _mode=self._mode)
 
 
-class AsyncRateLimitsPolicies(AsyncResource):
+class AsyncRateLimitsPolicies(
+    AsyncAdminResource["AsyncRateLimitsPolicies[Raw]", "AsyncRateLimitsPolicies[Streamed]", ModeT]
+):
     """Rate-limit policies. (`async_portkey.policies.rate_limits`)"""
 
+    @endpoint
     async def create(
         self,
         *,
@@ -721,6 +742,7 @@ class AsyncRateLimitsPolicies(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         policy_id: str,
@@ -755,6 +777,7 @@ class AsyncRateLimitsPolicies(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -811,6 +834,7 @@ class AsyncRateLimitsPolicies(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         policy_id: str,
@@ -848,6 +872,7 @@ class AsyncRateLimitsPolicies(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         policy_id: str,
@@ -890,14 +915,17 @@ class AsyncRateLimitsPolicies(AsyncResource):
         )
 
 
-class AsyncUsageLimitsPolicies(AsyncResource):
+class AsyncUsageLimitsPolicies(
+    AsyncAdminResource["AsyncUsageLimitsPolicies[Raw]", "AsyncUsageLimitsPolicies[Streamed]", ModeT]
+):
     """Usage-limit policies. (`async_portkey.policies.usage_limits`)"""
 
     @cached_property
-    def entities(self) -> AsyncUsageLimitsPolicyEntities:
+    def entities(self) -> AsyncUsageLimitsPolicyEntities[ModeT]:
         """The entities a usage-limit policy tracks."""
-        return AsyncUsageLimitsPolicyEntities(self._client)
+        return AsyncUsageLimitsPolicyEntities(self._client, _mode=self._mode)
 
+    @endpoint
     async def create(
         self,
         *,
@@ -962,6 +990,7 @@ class AsyncUsageLimitsPolicies(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         policy_id: str,
@@ -996,6 +1025,7 @@ class AsyncUsageLimitsPolicies(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -1049,6 +1079,7 @@ class AsyncUsageLimitsPolicies(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         policy_id: str,
@@ -1088,6 +1119,7 @@ class AsyncUsageLimitsPolicies(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         policy_id: str,
@@ -1144,9 +1176,12 @@ class AsyncUsageLimitsPolicies(AsyncResource):
         )
 
 
-class AsyncUsageLimitsPolicyEntities(AsyncResource):
+class AsyncUsageLimitsPolicyEntities(
+    AsyncAdminResource["AsyncUsageLimitsPolicyEntities[Raw]", "AsyncUsageLimitsPolicyEntities[Streamed]", ModeT]
+):
     """The entities a usage-limit policy tracks. (`async_portkey.policies.usage_limits.entities`)"""
 
+    @endpoint
     def list(
         self,
         policy_id: str,
@@ -1194,6 +1229,7 @@ class AsyncUsageLimitsPolicyEntities(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def reset(
         self,
         policy_id: str,

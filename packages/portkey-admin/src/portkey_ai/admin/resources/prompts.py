@@ -13,13 +13,17 @@ from typing import Any, List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -53,19 +57,20 @@ __all__ = [
 _PROMPTS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Prompts(SyncResource):
+class Prompts(AdminResource["Prompts[Raw]", "Prompts[Streamed]", ModeT]):
     """Prompt management (`render` and `completions` are portkey-core's). (`portkey.prompts`)"""
 
     @cached_property
-    def partials(self) -> PromptPartials:
+    def partials(self) -> PromptPartials[ModeT]:
         """Prompt partials: reusable pieces of prompt templates."""
-        return PromptPartials(self._client)
+        return PromptPartials(self._client, _mode=self._mode)
 
     @cached_property
-    def versions(self) -> PromptVersions:
+    def versions(self) -> PromptVersions[ModeT]:
         """The versions of a prompt."""
-        return PromptVersions(self._client)
+        return PromptVersions(self._client, _mode=self._mode)
 
+    @endpoint
     def create(
         self,
         *,
@@ -133,6 +138,7 @@ class Prompts(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         prompt_slug: str,
@@ -165,6 +171,7 @@ class Prompts(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -212,6 +219,7 @@ class Prompts(SyncResource):
             self._client, "/prompts", model=PromptsListResponse, style=_PROMPTS_LIST_PAGES, options=options
         )
 
+    @endpoint
     def publish(
         self,
         prompt_slug: str,
@@ -247,6 +255,7 @@ class Prompts(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         prompt_slug: str,
@@ -279,6 +288,7 @@ class Prompts(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         prompt_slug: str,
@@ -373,14 +383,15 @@ class Prompts(SyncResource):
         )
 
 
-class PromptPartials(SyncResource):
+class PromptPartials(AdminResource["PromptPartials[Raw]", "PromptPartials[Streamed]", ModeT]):
     """Prompt partials: reusable pieces of prompt templates. (`portkey.prompts.partials`)"""
 
     @cached_property
-    def versions(self) -> PromptPartialVersions:
+    def versions(self) -> PromptPartialVersions[ModeT]:
         """The versions of a prompt partial."""
-        return PromptPartialVersions(self._client)
+        return PromptPartialVersions(self._client, _mode=self._mode)
 
+    @endpoint
     def create(
         self,
         *,
@@ -427,6 +438,7 @@ class PromptPartials(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         partial_slug: str,
@@ -459,6 +471,7 @@ class PromptPartials(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -492,6 +505,7 @@ class PromptPartials(SyncResource):
             options=options,
         )
 
+    @endpoint
     def publish(
         self,
         partial_slug: str,
@@ -527,6 +541,7 @@ class PromptPartials(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         partial_slug: str,
@@ -559,6 +574,7 @@ class PromptPartials(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         partial_slug: str,
@@ -601,9 +617,10 @@ class PromptPartials(SyncResource):
         )
 
 
-class PromptPartialVersions(SyncResource):
+class PromptPartialVersions(AdminResource["PromptPartialVersions[Raw]", "PromptPartialVersions[Streamed]", ModeT]):
     """The versions of a prompt partial. (`portkey.prompts.partials.versions`)"""
 
+    @endpoint
     def list(
         self,
         partial_slug: str,
@@ -637,9 +654,10 @@ class PromptPartialVersions(SyncResource):
         )
 
 
-class PromptVersions(SyncResource):
+class PromptVersions(AdminResource["PromptVersions[Raw]", "PromptVersions[Streamed]", ModeT]):
     """The versions of a prompt. (`portkey.prompts.versions`)"""
 
+    @endpoint
     def list(
         self,
         prompt_slug: str,
@@ -672,6 +690,7 @@ class PromptVersions(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         prompt_slug: str,
@@ -706,6 +725,7 @@ class PromptVersions(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         prompt_slug: str,
@@ -747,19 +767,20 @@ class PromptVersions(SyncResource):
         )
 
 
-class AsyncPrompts(AsyncResource):
+class AsyncPrompts(AsyncAdminResource["AsyncPrompts[Raw]", "AsyncPrompts[Streamed]", ModeT]):
     """Prompt management (`render` and `completions` are portkey-core's). (`async_portkey.prompts`)"""
 
     @cached_property
-    def partials(self) -> AsyncPromptPartials:
+    def partials(self) -> AsyncPromptPartials[ModeT]:
         """Prompt partials: reusable pieces of prompt templates."""
-        return AsyncPromptPartials(self._client)
+        return AsyncPromptPartials(self._client, _mode=self._mode)
 
     @cached_property
-    def versions(self) -> AsyncPromptVersions:
+    def versions(self) -> AsyncPromptVersions[ModeT]:
         """The versions of a prompt."""
-        return AsyncPromptVersions(self._client)
+        return AsyncPromptVersions(self._client, _mode=self._mode)
 
+    @endpoint
     async def create(
         self,
         *,
@@ -827,6 +848,7 @@ class AsyncPrompts(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         prompt_slug: str,
@@ -859,6 +881,7 @@ class AsyncPrompts(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -906,6 +929,7 @@ class AsyncPrompts(AsyncResource):
             self._client, "/prompts", model=PromptsListResponse, style=_PROMPTS_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def publish(
         self,
         prompt_slug: str,
@@ -941,6 +965,7 @@ class AsyncPrompts(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         prompt_slug: str,
@@ -973,6 +998,7 @@ class AsyncPrompts(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         prompt_slug: str,
@@ -1067,14 +1093,15 @@ class AsyncPrompts(AsyncResource):
         )
 
 
-class AsyncPromptPartials(AsyncResource):
+class AsyncPromptPartials(AsyncAdminResource["AsyncPromptPartials[Raw]", "AsyncPromptPartials[Streamed]", ModeT]):
     """Prompt partials: reusable pieces of prompt templates. (`async_portkey.prompts.partials`)"""
 
     @cached_property
-    def versions(self) -> AsyncPromptPartialVersions:
+    def versions(self) -> AsyncPromptPartialVersions[ModeT]:
         """The versions of a prompt partial."""
-        return AsyncPromptPartialVersions(self._client)
+        return AsyncPromptPartialVersions(self._client, _mode=self._mode)
 
+    @endpoint
     async def create(
         self,
         *,
@@ -1121,6 +1148,7 @@ class AsyncPromptPartials(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         partial_slug: str,
@@ -1153,6 +1181,7 @@ class AsyncPromptPartials(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def list(
         self,
         *,
@@ -1186,6 +1215,7 @@ class AsyncPromptPartials(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def publish(
         self,
         partial_slug: str,
@@ -1221,6 +1251,7 @@ class AsyncPromptPartials(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         partial_slug: str,
@@ -1253,6 +1284,7 @@ class AsyncPromptPartials(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         partial_slug: str,
@@ -1295,9 +1327,12 @@ class AsyncPromptPartials(AsyncResource):
         )
 
 
-class AsyncPromptPartialVersions(AsyncResource):
+class AsyncPromptPartialVersions(
+    AsyncAdminResource["AsyncPromptPartialVersions[Raw]", "AsyncPromptPartialVersions[Streamed]", ModeT]
+):
     """The versions of a prompt partial. (`async_portkey.prompts.partials.versions`)"""
 
+    @endpoint
     async def list(
         self,
         partial_slug: str,
@@ -1331,9 +1366,10 @@ class AsyncPromptPartialVersions(AsyncResource):
         )
 
 
-class AsyncPromptVersions(AsyncResource):
+class AsyncPromptVersions(AsyncAdminResource["AsyncPromptVersions[Raw]", "AsyncPromptVersions[Streamed]", ModeT]):
     """The versions of a prompt. (`async_portkey.prompts.versions`)"""
 
+    @endpoint
     async def list(
         self,
         prompt_slug: str,
@@ -1366,6 +1402,7 @@ class AsyncPromptVersions(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         prompt_slug: str,
@@ -1400,6 +1437,7 @@ class AsyncPromptVersions(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         prompt_slug: str,

@@ -12,13 +12,17 @@ from typing import Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -35,9 +39,10 @@ __all__ = [
 _PROVIDERS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Providers(SyncResource):
+class Providers(AdminResource["Providers[Raw]", "Providers[Streamed]", ModeT]):
     """Providers (formerly virtual keys) of a workspace. (`portkey.providers`)"""
 
+    @endpoint
     def create(
         self,
         *,
@@ -97,6 +102,7 @@ class Providers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         slug: str,
@@ -132,6 +138,7 @@ class Providers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -169,6 +176,7 @@ class Providers(SyncResource):
             self._client, "/providers", model=ProvidersListResponse, style=_PROVIDERS_LIST_PAGES, options=options
         )
 
+    @endpoint
     def retrieve(
         self,
         slug: str,
@@ -204,6 +212,7 @@ class Providers(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         slug: str,
@@ -263,9 +272,10 @@ class Providers(SyncResource):
         )
 
 
-class AsyncProviders(AsyncResource):
+class AsyncProviders(AsyncAdminResource["AsyncProviders[Raw]", "AsyncProviders[Streamed]", ModeT]):
     """Providers (formerly virtual keys) of a workspace. (`async_portkey.providers`)"""
 
+    @endpoint
     async def create(
         self,
         *,
@@ -325,6 +335,7 @@ class AsyncProviders(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         slug: str,
@@ -360,6 +371,7 @@ class AsyncProviders(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -397,6 +409,7 @@ class AsyncProviders(AsyncResource):
             self._client, "/providers", model=ProvidersListResponse, style=_PROVIDERS_LIST_PAGES, options=options
         )
 
+    @endpoint
     async def retrieve(
         self,
         slug: str,
@@ -432,6 +445,7 @@ class AsyncProviders(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         slug: str,

@@ -12,13 +12,17 @@ from typing import Any, List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -50,9 +54,10 @@ __all__ = [
 _SECRET_REFERENCES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class SecretReferences(SyncResource):
+class SecretReferences(AdminResource["SecretReferences[Raw]", "SecretReferences[Streamed]", ModeT]):
     """References to secrets kept in an external secret manager. (`portkey.secret_references`)"""
 
+    @endpoint
     def create(
         self,
         *,
@@ -132,6 +137,7 @@ class SecretReferences(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         secret_reference_id: str,
@@ -164,6 +170,7 @@ class SecretReferences(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -216,6 +223,7 @@ class SecretReferences(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         secret_reference_id: str,
@@ -248,6 +256,7 @@ class SecretReferences(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         secret_reference_id: str,
@@ -311,9 +320,10 @@ class SecretReferences(SyncResource):
         )
 
 
-class AsyncSecretReferences(AsyncResource):
+class AsyncSecretReferences(AsyncAdminResource["AsyncSecretReferences[Raw]", "AsyncSecretReferences[Streamed]", ModeT]):
     """References to secrets kept in an external secret manager. (`async_portkey.secret_references`)"""
 
+    @endpoint
     async def create(
         self,
         *,
@@ -393,6 +403,7 @@ class AsyncSecretReferences(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         secret_reference_id: str,
@@ -425,6 +436,7 @@ class AsyncSecretReferences(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -477,6 +489,7 @@ class AsyncSecretReferences(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         secret_reference_id: str,
@@ -509,6 +522,7 @@ class AsyncSecretReferences(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         secret_reference_id: str,

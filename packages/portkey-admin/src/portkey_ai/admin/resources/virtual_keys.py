@@ -12,13 +12,17 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AsyncResource,
+    AdminResource,
+    AsyncAdminResource,
     Body,
     Headers,
+    ModeT,
     Query,
-    SyncResource,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
+    endpoint,
     json_body,
     path_segment,
 )
@@ -41,9 +45,10 @@ __all__ = [
 _VIRTUAL_KEYS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class VirtualKeys(SyncResource):
+class VirtualKeys(AdminResource["VirtualKeys[Raw]", "VirtualKeys[Streamed]", ModeT]):
     """Virtual keys (see also `providers`). (`portkey.virtual_keys`)"""
 
+    @endpoint
     def create(
         self,
         *,
@@ -156,6 +161,7 @@ class VirtualKeys(SyncResource):
             options=options,
         )
 
+    @endpoint
     def delete(
         self,
         slug: str,
@@ -188,6 +194,7 @@ class VirtualKeys(SyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -229,6 +236,7 @@ class VirtualKeys(SyncResource):
             options=options,
         )
 
+    @endpoint
     def retrieve(
         self,
         slug: str,
@@ -261,6 +269,7 @@ class VirtualKeys(SyncResource):
             options=options,
         )
 
+    @endpoint
     def update(
         self,
         slug: str,
@@ -322,9 +331,10 @@ class VirtualKeys(SyncResource):
         )
 
 
-class AsyncVirtualKeys(AsyncResource):
+class AsyncVirtualKeys(AsyncAdminResource["AsyncVirtualKeys[Raw]", "AsyncVirtualKeys[Streamed]", ModeT]):
     """Virtual keys (see also `providers`). (`async_portkey.virtual_keys`)"""
 
+    @endpoint
     async def create(
         self,
         *,
@@ -437,6 +447,7 @@ class AsyncVirtualKeys(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def delete(
         self,
         slug: str,
@@ -469,6 +480,7 @@ class AsyncVirtualKeys(AsyncResource):
             options=options,
         )
 
+    @endpoint
     def list(
         self,
         *,
@@ -510,6 +522,7 @@ class AsyncVirtualKeys(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def retrieve(
         self,
         slug: str,
@@ -542,6 +555,7 @@ class AsyncVirtualKeys(AsyncResource):
             options=options,
         )
 
+    @endpoint
     async def update(
         self,
         slug: str,
