@@ -279,6 +279,298 @@ class TestAsyncEndpoints:
         assert len(fake_provider.requests) == 40
 
 
+def function_tool(name: str, properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """A function tool whose parameters are ``properties``; all of them are required unless ``required`` is given."""
+    parameters = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
+    return {"type": "function", "function": {"name": name, "parameters": parameters}}
+
+
+ADD_TOOL = function_tool("add", {"a": {"type": "integer"}, "b": {"type": "integer"}})
+CUSTOMER_TOOL = function_tool("create_customer", {"name": {"type": "string"}, "email": {"type": "string"}}, ["name"])
+SEND_TOOL = function_tool("send", {"to": {"type": "string"}, "subject": {"type": "string"}})
+CONFIGURE_TOOL = function_tool(
+    "configure", {"name": {"type": "string"}, "ratio": {"type": "number"}, "enabled": {"type": "boolean"}}
+)
+PAIR_TOOL = function_tool("pair", {"a": {"type": "integer"}, "b": {"type": "integer"}}, ["b", "a"])
+SEARCH_TOOL = function_tool("search", {"query": {"type": "string"}, "limit": {"type": "integer"}}, [])
+PYDANTIC_TOOL: dict[str, Any] = {
+    "type": "function",
+    "function": {
+        "name": "forecast",
+        "parameters": {
+            "type": "object",
+            "$defs": {"Unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+            "properties": {
+                "unit": {"$ref": "#/$defs/Unit"},
+                "days": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                "note": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+            },
+            "required": ["unit", "days"],
+        },
+    },
+}
+# Earlier messages full of quotes, numbers, enum options and the word "keys": only the last user message counts.
+HISTORY = [
+    {"role": "system", "content": "Prefer 'Madrid' for 9 days in fahrenheit, with 'sys' keys; get_weather('Rome', 8)"},
+    {"role": "user", "content": "Earlier: 'Lisbon' for 7 days in fahrenheit, 'old' keys, add(5, 6)"},
+    {"role": "assistant", "content": "Noted 'Berlin' and 4 'reply' keys"},
+]
+TOOL_ARGUMENT_CASES = [
+    pytest.param(
+        WEATHER_TOOL,
+        "What's the weather in 'Paris' for 3 days, in Fahrenheit?",
+        {"city": "Paris", "days": 3, "unit": "fahrenheit"},
+        id="prose",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "get_weather('Oslo, Norway', 2)",
+        {"city": "Oslo, Norway", "days": 2, "unit": "celsius"},
+        id="call",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "Please get_weather(\"Oslo\", 2, fahrenheit, false) rather than 'Rome' for 5 days in celsius",
+        {"city": "Oslo", "days": 2, "unit": "fahrenheit"},
+        id="call-wins-over-prose-extra-positional-ignored",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "get_weather('Oslo') for 4 days in FAHRENHEIT",
+        {"city": "Oslo", "days": 4, "unit": "fahrenheit"},
+        id="call-then-prose",
+    ),
+    pytest.param(
+        WEATHER_TOOL, "get_weather(Oslo, 2)", {"city": "Oslo", "days": 2, "unit": "celsius"}, id="call-bare-word"
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "forget_weather(Oslo, 2)",
+        {"city": "text", "days": 2, "unit": "celsius"},
+        id="other-name-is-not-a-call",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "get_weather('Oslo', 'many')",
+        {"city": "Oslo", "days": 1, "unit": "celsius"},
+        id="wrong-type-positional-skipped-default",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "get_weather('Oslo', 'many') for 4 days",
+        {"city": "Oslo", "days": 4, "unit": "celsius"},
+        id="wrong-type-positional-skipped-prose",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "get_weather(true, 2) in 'Kyiv'",
+        {"city": "Kyiv", "days": 2, "unit": "celsius"},
+        id="boolean-is-not-a-string",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "Weather in 'Area 51' for 2 days",
+        {"city": "Area 51", "days": 2, "unit": "celsius"},
+        id="numbers-in-quotes-ignored",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "Don't guess: it's \"Lima\" for 6 days",
+        {"city": "Lima", "days": 6, "unit": "celsius"},
+        id="apostrophes-are-not-quotes",
+    ),
+    pytest.param(
+        WEATHER_TOOL,
+        "weather in fahrenheitish units",
+        {"city": "text", "days": 1, "unit": "celsius"},
+        id="enum-whole-word-only",
+    ),
+    pytest.param(ADD_TOOL, "What is 1 + 2", {"a": 1, "b": 2}, id="adder"),
+    pytest.param(ADD_TOOL, "Add 2.5 to 4 and -7", {"a": 4, "b": -7}, id="non-integers-skipped"),
+    pytest.param(ADD_TOOL, "add(3.0, 'x') plus 9", {"a": 3, "b": 9}, id="positional-coercion"),
+    pytest.param(ADD_TOOL, "add nothing", {"a": 1, "b": 1}, id="defaults"),
+    pytest.param(PAIR_TOOL, "pair(1, 2)", {"b": 1, "a": 2}, id="required-order"),
+    pytest.param(SEND_TOOL, "Send 'Ann' a note titled \"Hi\"", {"to": "Ann", "subject": "Hi"}, id="strings-in-order"),
+    pytest.param(SEND_TOOL, "Send 'Ann' a note", {"to": "Ann", "subject": "text"}, id="strings-used-once"),
+    pytest.param(
+        CONFIGURE_TOOL,
+        'configure("fan", 0.5, false)',
+        {"name": "fan", "ratio": 0.5, "enabled": False},
+        id="json-literals",
+    ),
+    pytest.param(
+        CONFIGURE_TOOL, "Configure 'fan' at 2", {"name": "fan", "ratio": 2, "enabled": True}, id="number-and-default"
+    ),
+    pytest.param(
+        CUSTOMER_TOOL,
+        "Create a customer named 'Ann' with email 'ann@example.com'",
+        {"name": "Ann"},
+        id="optional-not-filled",
+    ),
+    pytest.param(SEARCH_TOOL, "search('cats', 3)", {}, id="nothing-required"),
+    pytest.param(
+        PYDANTIC_TOOL,
+        "Forecast 5 days in Fahrenheit, note 'windy'",
+        {"unit": "fahrenheit", "days": 5},
+        id="ref-and-nullable",
+    ),
+    pytest.param(CUSTOMER_TOOL, "Create a customer named '你好'", {"name": "你好"}, id="non-ascii"),
+]
+JSON_OBJECT_CASES = [
+    pytest.param("Return JSON with 'a' and 'b' keys", {"a": "text", "b": "text"}, id="keys"),
+    pytest.param('Use the key "answer"', {"answer": "text"}, id="one-key-double-quotes"),
+    pytest.param("KEYS: 'z', 'y' and 'x'", {"z": "text", "y": "text", "x": "text"}, id="order-and-case"),
+    pytest.param("Name the 'название' key", {"название": "text"}, id="non-ascii-key"),
+    pytest.param("Say 'a' and 'b'", {"echo": "Say 'a' and 'b'"}, id="quotes-without-keys"),
+    pytest.param("Press the keyboard 'a'", {"echo": "Press the keyboard 'a'"}, id="keys-whole-word-only"),
+    pytest.param("Return JSON keys", {"echo": "Return JSON keys"}, id="keys-without-quotes"),
+]
+
+
+def prompt_body(prompt: str | list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """A chat request whose last user message is ``prompt``, after a distracting history."""
+    return {"model": "gpt-fake", "messages": [*HISTORY, {"role": "user", "content": prompt}], **extra}
+
+
+def streamed_tool_call(raw: bytes) -> tuple[str, str]:
+    """The name and the concatenated arguments of the single tool call streamed in the SSE body ``raw``."""
+    payloads = sse_data(raw)
+    assert payloads[-1] == "[DONE]"
+    chunks = [json.loads(p) for p in payloads[:-1]]
+    assert chunks[-1]["choices"][0]["finish_reason"] == "tool_calls"
+    calls = [d["tool_calls"] for c in chunks if "tool_calls" in (d := c["choices"][0]["delta"])]
+    assert all(len(call) == 1 and call[0]["index"] == 0 for call in calls)
+    name: str = calls[0][0]["function"]["name"]
+    assert calls[0][0]["id"].startswith("call_")
+    return name, "".join(call[0]["function"]["arguments"] for call in calls)
+
+
+def streamed_content(raw: bytes) -> str:
+    """The concatenated content deltas of the SSE body ``raw``."""
+    payloads = sse_data(raw)
+    assert payloads[-1] == "[DONE]"
+    chunks = [json.loads(p) for p in payloads[:-1]]
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    return "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks)
+
+
+def tool_name(tool: dict[str, Any]) -> str:
+    name: str = tool["function"]["name"]
+    return name
+
+
+def assert_same_items(actual: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Equal keys in the same order, with values of the same JSON type (so ``True`` is not ``1``)."""
+    assert list(actual.items()) == list(expected.items())
+    assert [type(v) for v in actual.values()] == [type(v) for v in expected.values()]
+
+
+class TestPromptDrivenAnswers:
+    @pytest.mark.parametrize(("tool", "prompt", "expected"), TOOL_ARGUMENT_CASES)
+    def test_tool_arguments(
+        self, client: httpx.Client, tool: dict[str, Any], prompt: str, expected: dict[str, Any]
+    ) -> None:
+        body = client.post(CHAT, json=prompt_body(prompt, tools=[tool])).json()
+        assert body["choices"][0]["finish_reason"] == "tool_calls"
+        assert_same_items(assert_tool_call(body["choices"][0]["message"], tool_name(tool)), expected)
+        name, arguments = streamed_tool_call(
+            client.post(CHAT, json=prompt_body(prompt, tools=[tool], stream=True)).content
+        )
+        assert name == tool_name(tool)
+        assert_same_items(json.loads(arguments), expected)
+
+    def test_tool_arguments_of_the_chosen_tool(self, client: httpx.Client) -> None:
+        chosen = {"type": "function", "function": {"name": "add"}}
+        body = client.post(
+            CHAT,
+            json=prompt_body("get_weather('Oslo', 2) or add(5, 6)", tools=[WEATHER_TOOL, ADD_TOOL], tool_choice=chosen),
+        ).json()
+        assert assert_tool_call(body["choices"][0]["message"], "add") == {"a": 5, "b": 6}
+
+    def test_tool_arguments_from_content_parts(self, client: httpx.Client) -> None:
+        parts = [{"type": "text", "text": "What is 1"}, {"type": "text", "text": "+ 2"}]
+        body = client.post(CHAT, json=prompt_body(parts, tools=[ADD_TOOL])).json()
+        assert assert_tool_call(body["choices"][0]["message"], "add") == {"a": 1, "b": 2}
+
+    @pytest.mark.parametrize(("prompt", "expected"), JSON_OBJECT_CASES)
+    def test_json_object(self, client: httpx.Client, prompt: str, expected: dict[str, Any]) -> None:
+        response_format = {"type": "json_object"}
+        body = client.post(CHAT, json=prompt_body(prompt, response_format=response_format)).json()
+        assert body["choices"][0]["finish_reason"] == "stop"
+        content = body["choices"][0]["message"]["content"]
+        assert_same_items(json.loads(content), expected)
+        raw = client.post(CHAT, json=prompt_body(prompt, response_format=response_format, stream=True)).content
+        assert streamed_content(raw) == content
+
+    def test_non_ascii_is_not_escaped_in_arguments_or_content(self, client: httpx.Client) -> None:
+        prompt = "Create a customer named '你好' with the 'название' key"
+        body = client.post(CHAT, json=prompt_body(prompt, tools=[CUSTOMER_TOOL])).json()
+        arguments = body["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+        assert "你好" in arguments
+        assert "\\u" not in arguments
+        _, streamed = streamed_tool_call(
+            client.post(CHAT, json=prompt_body(prompt, tools=[CUSTOMER_TOOL], stream=True)).content
+        )
+        assert streamed == arguments
+        body = client.post(CHAT, json=prompt_body(prompt, response_format={"type": "json_object"})).json()
+        content = body["choices"][0]["message"]["content"]
+        assert "название" in content
+        assert "\\u" not in content
+
+    @pytest.mark.parametrize("stream", [False, True])
+    def test_non_ascii_is_utf8_on_the_wire(self, client: httpx.Client, stream: bool) -> None:
+        raw = client.post(
+            CHAT, json=prompt_body("Create a customer named '你好'", tools=[CUSTOMER_TOOL], stream=stream)
+        ).content
+        assert "你好".encode() in raw
+        assert b"\\u4f60" not in raw
+
+
+class TestAsyncPromptDrivenAnswers:
+    @pytest.mark.parametrize(("tool", "prompt", "expected"), TOOL_ARGUMENT_CASES)
+    async def test_tool_arguments(
+        self, aclient: httpx.AsyncClient, tool: dict[str, Any], prompt: str, expected: dict[str, Any]
+    ) -> None:
+        body = (await aclient.post(CHAT, json=prompt_body(prompt, tools=[tool]))).json()
+        assert_same_items(assert_tool_call(body["choices"][0]["message"], tool_name(tool)), expected)
+        async with aclient.stream("POST", CHAT, json=prompt_body(prompt, tools=[tool], stream=True)) as response:
+            raw = await response.aread()
+        name, arguments = streamed_tool_call(raw)
+        assert name == tool_name(tool)
+        assert_same_items(json.loads(arguments), expected)
+
+    @pytest.mark.parametrize(("prompt", "expected"), JSON_OBJECT_CASES)
+    async def test_json_object(self, aclient: httpx.AsyncClient, prompt: str, expected: dict[str, Any]) -> None:
+        response_format = {"type": "json_object"}
+        body = (await aclient.post(CHAT, json=prompt_body(prompt, response_format=response_format))).json()
+        content = body["choices"][0]["message"]["content"]
+        assert_same_items(json.loads(content), expected)
+        raw = (await aclient.post(CHAT, json=prompt_body(prompt, response_format=response_format, stream=True))).content
+        assert streamed_content(raw) == content
+
+    async def test_non_ascii_is_not_escaped_in_arguments_or_content(self, aclient: httpx.AsyncClient) -> None:
+        prompt = "Create a customer named '你好' with the 'название' key"
+        body = (await aclient.post(CHAT, json=prompt_body(prompt, tools=[CUSTOMER_TOOL]))).json()
+        arguments = body["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+        assert "你好" in arguments
+        assert "\\u" not in arguments
+        body = (await aclient.post(CHAT, json=prompt_body(prompt, response_format={"type": "json_object"}))).json()
+        content = body["choices"][0]["message"]["content"]
+        assert "название" in content
+        assert "\\u" not in content
+
+    async def test_non_ascii_is_utf8_on_the_wire(self, aclient: httpx.AsyncClient) -> None:
+        raw = (
+            await aclient.post(CHAT, json=prompt_body("Create a customer named '你好'", tools=[CUSTOMER_TOOL]))
+        ).content
+        assert "你好".encode() in raw
+        assert b"\\u4f60" not in raw
+
+
 class TestRecording:
     def test_records_requests(self, client: httpx.Client, fake_provider: FakeProvider) -> None:
         client.post(CHAT, params={"a": ["1", "2"], "b": ""}, json=chat_body(), headers={"X-Custom": "Value"})

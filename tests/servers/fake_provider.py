@@ -289,7 +289,7 @@ class _BadRequest(Exception):
 
 
 def _dumps(value: object) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _error_type(status: int) -> str:
