@@ -35,7 +35,6 @@ from openai._utils import is_given
 from typing_extensions import override
 
 from . import _fastparse, _logging
-from ._audio import AUDIO_DURATION_HEADER, audio_duration_header
 from ._constants import LOCAL_GATEWAY_URL, PORTKEY_GATEWAY_URL
 from ._exceptions import (
     APIConnectionError,
@@ -734,7 +733,10 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
             call.retries_taken = retries_taken
             call.max_retries = options.get_max_retries(self.max_retries)
             call.delay = None
-        if self.calculate_audio_duration:
+        if self.calculate_audio_duration and options.files:
+            # Imported on the first upload: the parsers are not worth loading for clients that never send one.
+            from ._audio import AUDIO_DURATION_HEADER, audio_duration_header
+
             headers = None if isinstance(options.headers, NotGiven) else options.headers
             duration = audio_duration_header(options.method, options.url, options.files, self.default_headers, headers)
             if duration is not None:
