@@ -43,7 +43,7 @@ def _hot_types() -> dict[type[pydantic.BaseModel], int | SchemaValidator]:
 
 def is_hot(cast_to: object) -> bool:
     """Whether `cast_to` is one of the types parsed here."""
-    return cast_to in _hot_types()
+    return isinstance(cast_to, type) and cast_to in _hot_types()
 
 
 def utf8_json(response: httpx.Response) -> bool:
