@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from typing import Any, cast
 
 import openai
 import pydantic
@@ -426,4 +426,33 @@ async def test_stream_chunks(is_async: bool, monkeypatch: pytest.MonkeyPatch) ->
     for chunk, event in zip(chunks[:-1], events, strict=False):
         _assert_same(construct_type(type_=ChatCompletionChunk, value=event), chunk)
     assert {chunk.get_headers()["trace-id"] for chunk in chunks} == {"t"}
+    assert stream.response.is_closed
+
+
+async def test_other_async_streams_close_their_response_with_their_generator() -> None:
+    # Streams of other event types keep openai's loop, wrapped: closing the wrapper closes openai's generator too.
+    event = {
+        "type": "response.output_text.delta",
+        "delta": "x",
+        "item_id": "i",
+        "output_index": 0,
+        "content_index": 0,
+        "sequence_number": 1,
+        "logprobs": [],
+    }
+    body = b"event: response.output_text.delta\ndata: " + json.dumps(event).encode() + b"\n\n"
+
+    async def events() -> AsyncIterator[bytes]:
+        for _ in range(3):
+            yield body
+
+    script = Script([httpx.Response(200, content=events(), headers={"content-type": "text/event-stream"})])
+    client = make_client(True, script, api_key="pk")
+    assert isinstance(client, AsyncPortkey)
+    stream = await client.responses.create(model="m", input="x", stream=True)
+    iterator = stream._iterator  # pyright: ignore[reportPrivateUsage]
+    first = await iterator.__anext__()
+    assert first.type == "response.output_text.delta"
+    assert not stream.response.is_closed
+    await cast("AsyncGenerator[Any, None]", iterator).aclose()
     assert stream.response.is_closed

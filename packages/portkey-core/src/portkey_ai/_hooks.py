@@ -19,7 +19,7 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import AsyncIterator, Hashable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
@@ -478,8 +478,12 @@ class AsyncPortkeyStream(AsyncStream[_T]):
     async def __stream__(self) -> AsyncIterator[_T]:
         cast_to: Any = self._cast_to
         if not _fast_stream(cast_to, self._options):
-            async for item in super().__stream__():
-                yield item
+            inner = cast("AsyncGenerator[_T, None]", super().__stream__())
+            try:
+                async for item in inner:
+                    yield item
+            finally:
+                await inner.aclose()
             return
         response = self.response
         # openai 3.x reads an HTTP/1.1 body to its end after `[DONE]` so the connection can be reused; 2.x does not.
