@@ -67,7 +67,7 @@ def _validator(cast_to: type[pydantic.BaseModel]) -> SchemaValidator:
 
 def parse_json(cast_to: type[pydantic.BaseModel], data: bytes | str) -> pydantic.BaseModel | None:
     """`data` validated into the hot type `cast_to`; `None` when openai's construction must build it instead."""
-    table = _table or _hot_types()
+    table = _hot_types()
     entry = table.get(cast_to)
     if entry is None:
         return None
