@@ -67,7 +67,8 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name: REDACTED if _secret_header(name) else value for name, value in headers}
 
 
-def _strip_query(text: str) -> str:
+def strip_query(text: str) -> str:
+    """`text` with the query string and fragment of every URL in it removed (they can carry keys)."""
     return _URL.sub(r"\1", text) if "?" in text else text
 
 
@@ -77,7 +78,7 @@ def _redact(value: object) -> object:
     if isinstance(value, httpx.Headers):
         return redact_headers(value.items())
     if isinstance(value, str):
-        return _strip_query(value)
+        return strip_query(value)
     if isinstance(value, Mapping):
         mapping = cast(Mapping[object, object], value)
         redacted: dict[object, object] = {}
@@ -110,7 +111,7 @@ class RedactingFilter(logging.Filter):
         elif args:
             record.args = tuple(_redact(arg) for arg in cast(tuple[object, ...], args))
         if isinstance(record.msg, str):
-            record.msg = _strip_query(record.msg)
+            record.msg = strip_query(record.msg)
         if record.exc_info:
             error = record.exc_info[1]
             if error is not None:
@@ -124,12 +125,22 @@ _FILTER = RedactingFilter()
 _LOGGERS = ("openai._base_client", "openai._response", "openai._legacy_response", "portkey_ai", httpx.__name__)
 
 
+def redacting_logger(name: str) -> logging.Logger:
+    """`logging.getLogger(name)` with the redacting filter attached (idempotent).
+
+    Every logger of this distribution and its siblings is made with it: a logger's filters never run for records of
+    its child loggers, so the filter on `portkey_ai` alone would not cover `portkey_ai.langchain`.
+    """
+    target = logging.getLogger(name)
+    if _FILTER not in target.filters:
+        target.addFilter(_FILTER)
+    return target
+
+
 def install() -> None:
     """Attach the redacting filter to the loggers that can see requests, and apply `PORTKEY_LOG` (idempotent)."""
     for name in _LOGGERS:
-        target = logging.getLogger(name)
-        if _FILTER not in target.filters:
-            target.addFilter(_FILTER)
+        redacting_logger(name)
     level = {"debug": logging.DEBUG, "info": logging.INFO}.get(os.environ.get("PORTKEY_LOG", "").strip().lower())
     if level is not None:
         logging.basicConfig(format="[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")

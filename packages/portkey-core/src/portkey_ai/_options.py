@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol, TypedDict, cast, runtime_checkable
 from typing_extensions import Unpack
 
 from ._constants import HEADER_PREFIX, MAX_HEADER_BYTES, MAX_METADATA_VALUE_LENGTH
+from ._secrets import is_secret_name
 
 Kind = Literal["str", "bool", "int", "metadata", "header_list", "config", "bearer", "json"]
 
@@ -172,8 +173,6 @@ OPTION_SPECS: Mapping[str, OptionSpec] = _specs()
 """Declared options by keyword name, in declaration order."""
 
 SECRET_OPTIONS = frozenset(name for name, spec in OPTION_SPECS.items() if spec.secret)
-
-_SECRET_KEY_PARTS = ("key", "secret", "token", "password", "authorization", "credential")
 
 
 def make_options(values: Mapping[str, object]) -> PortkeyOptions:
@@ -351,19 +350,26 @@ def build_headers(options: PortkeyOptions) -> dict[str, str]:
     return headers
 
 
-def _is_secret_key(key: str) -> bool:
-    lowered = key.lower()
-    return any(part in lowered for part in _SECRET_KEY_PARTS)
-
-
 def mask_secrets(value: object) -> object:
     """Copy of `value` with every value under a secret-looking key replaced (for reprs and logs)."""
     if isinstance(value, Mapping):
         mapping = cast(Mapping[object, object], value)
-        return {k: _MASK if isinstance(k, str) and _is_secret_key(k) else mask_secrets(v) for k, v in mapping.items()}
+        return {k: _MASK if isinstance(k, str) and is_secret_name(k) else mask_secrets(v) for k, v in mapping.items()}
     if isinstance(value, list | tuple):
         return [mask_secrets(v) for v in cast(Sequence[object], value)]
     return value
+
+
+def _masked_config(value: object) -> object:
+    """A config for `repr`: a config id as it is, a config (also as JSON text) with its secrets masked."""
+    if not isinstance(value, str):
+        return mask_secrets(value)
+    if value.lstrip()[:1] not in ("{", "["):
+        return value
+    try:
+        return mask_secrets(json.loads(value))
+    except ValueError:
+        return _MASK
 
 
 def masked_option_items(options: PortkeyOptions) -> list[tuple[str, object]]:
@@ -371,11 +377,11 @@ def masked_option_items(options: PortkeyOptions) -> list[tuple[str, object]]:
     items: list[tuple[str, object]] = []
     for name, value in options_as_dict(options).items():
         if name == "config":
-            items.append((name, value if isinstance(value, str) else mask_secrets(value)))
-        elif name in SECRET_OPTIONS or _is_secret_key(name):
+            items.append((name, _masked_config(value)))
+        elif name in SECRET_OPTIONS or is_secret_name(name):
             items.append((name, _MASK))
         else:
-            items.append((name, value))
+            items.append((name, mask_secrets(value)))
     return items
 
 

@@ -21,7 +21,6 @@ thread-safe; a record's tree fields are written only under its lock.
 from __future__ import annotations
 
 import enum
-import logging
 import random
 import threading
 import time
@@ -30,10 +29,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from .._logging import redacting_logger, strip_query
 
 __all__ = ["Policy", "SpanRecord", "SpanTree", "error_response"]
 
-logger = logging.getLogger("portkey_ai.tracing")
+logger = redacting_logger("portkey_ai.tracing")
 
 _MAX_ANCESTOR_WALK = 512
 _MAX_ERROR_MESSAGE = 4_000
@@ -312,10 +314,29 @@ def error_response(error: BaseException) -> tuple[int, dict[str, Any]]:
 
     The status is the one the exception carries (`status_code`, `status` or `http_status`, e.g.
     `openai.APIStatusError`), else 499 for a cancellation (`CancelledError`, `GeneratorExit`), else 500. The message
-    is truncated; an exception whose `str()` fails is described by its type.
+    is truncated and URLs in it lose their query strings (they can carry keys); an exception whose `str()` fails
+    is described by its type.
     """
     try:
         message = str(error)
     except Exception:
         message = f"<unprintable {type(error).__name__}>"
-    return _status_of(error), {"error": {"message": message[:_MAX_ERROR_MESSAGE], "type": type(error).__name__}}
+    message = strip_query(message[:_MAX_ERROR_MESSAGE])
+    return _status_of(error), {"error": {"message": message, "type": type(error).__name__}}
+
+
+def safe_base_url(value: object) -> str | None:
+    """Scheme, host, port and path of an `http(s)` base URL, without credentials, query or fragment; `None` for
+    anything else (including a URL whose port does not parse)."""
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return None
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        return None
+    if not host:
+        return None
+    netloc = f"{host}:{port}" if port is not None else host
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))

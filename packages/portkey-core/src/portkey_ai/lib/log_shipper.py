@@ -38,7 +38,6 @@ import datetime as _dt
 import decimal
 import enum
 import json
-import logging
 import math
 import os
 import pathlib
@@ -56,13 +55,15 @@ import openai
 import pydantic
 
 from .._constants import PORTKEY_GATEWAY_URL
+from .._logging import redacting_logger
+from .._secrets import is_secret_name
 
 if TYPE_CHECKING:
     from .._client import Portkey
 
 __all__ = ["LogShipper", "span_log", "to_jsonable"]
 
-logger = logging.getLogger("portkey_ai.logs")
+logger = redacting_logger("portkey_ai.logs")
 
 REDACTED = "<redacted>"
 """What `to_jsonable` puts in place of a secret."""
@@ -81,11 +82,6 @@ _DISABLED_VALUES = frozenset({"false", "0", "no", "off", "disabled"})
 _RETRYABLE_STATUSES = frozenset({409, 429})
 """Besides 5xx: statuses the client retries (a 408 is the gateway's own `request_timeout`, not retried)."""
 
-_SECRET_NAMES = frozenset(
-    {"authorization", "proxy_authorization", "cookie", "set_cookie", "token", "password", "passwd", "credentials"}
-)
-_SECRET_PARTS = ("api_key", "apikey", "secret", "password", "private_key", "service_account")
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _BEARER = re.compile(r"^\s*bearer\s+\S", re.IGNORECASE)
 
 
@@ -94,15 +90,8 @@ _BEARER = re.compile(r"^\s*bearer\s+\S", re.IGNORECASE)
 
 
 def is_secret_key(key: str) -> bool:
-    """Whether a mapping key names a secret: authorization/cookie headers, `*api*key*`, `x-portkey-*`, `*secret*`,
-    passwords, private keys and `token`/`*_token` (but not counters such as `max_tokens` or `total_tokens`)."""
-    name = _CAMEL_BOUNDARY.sub("_", key).replace("-", "_").lower()
-    return (
-        name in _SECRET_NAMES
-        or name.startswith("x_portkey_")
-        or name.endswith("_token")
-        or any(part in name for part in _SECRET_PARTS)
-    )
+    """Whether a mapping key names a secret (the shared rule of `portkey_ai._secrets`)."""
+    return is_secret_name(key)
 
 
 def _truncate(text: str, max_str: int) -> str:

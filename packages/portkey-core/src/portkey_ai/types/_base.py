@@ -8,15 +8,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import override
 
-__all__ = ["InputModel", "looks_secret"]
+from .._options import mask_secrets
+from .._secrets import is_secret_name
 
-_SECRET_WORDS = ("key", "secret", "token", "password", "authorization", "service_account")
+__all__ = ["InputModel", "looks_secret"]
 
 
 def looks_secret(name: str) -> bool:
-    """Whether a field name suggests a secret (API keys, tokens, passwords, credentials)."""
-    lowered = name.lower()
-    return any(word in lowered for word in _SECRET_WORDS)
+    """Whether a field name suggests a secret (the shared rule of `portkey_ai._secrets`)."""
+    return is_secret_name(name)
 
 
 class InputModel(BaseModel):
@@ -29,4 +29,4 @@ class InputModel(BaseModel):
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
             if value is not None:
-                yield name, ("<redacted>" if name is not None and looks_secret(name) else value)
+                yield name, ("<redacted>" if name is not None and looks_secret(name) else mask_secrets(value))

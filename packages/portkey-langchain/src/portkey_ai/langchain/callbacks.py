@@ -9,7 +9,6 @@ application, never blocks the event loop and never copies credentials into a log
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import TYPE_CHECKING, Any, Literal, cast
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
@@ -27,9 +26,10 @@ from langchain_core.tracers.context import register_configure_hook
 from typing_extensions import override
 
 from portkey_ai._constants import MAX_METADATA_VALUE_LENGTH, PORTKEY_GATEWAY_URL
+from portkey_ai._logging import redacting_logger
 from portkey_ai._options import check_header_value
 from portkey_ai.lib import LogShipper, span_log, to_jsonable
-from portkey_ai.lib._spans import Policy, SpanRecord, SpanTree, error_response
+from portkey_ai.lib._spans import Policy, SpanRecord, SpanTree, error_response, safe_base_url
 
 if TYPE_CHECKING:
     from langchain_core.agents import AgentAction, AgentFinish
@@ -44,7 +44,7 @@ __all__ = [
     "portkey_tracing",
 ]
 
-logger = logging.getLogger("portkey_ai.langchain")
+logger = redacting_logger("portkey_ai.langchain")
 
 SpanKind = Literal["llm", "chain", "prompt", "parser", "tool", "retriever"]
 SpanFilter = Callable[[str, str, Sequence[str], Mapping[str, Any]], bool]
@@ -909,17 +909,9 @@ def _string_metadata(metadata: Mapping[str, Any]) -> dict[str, str]:
 def _safe_base_url(serialized_kwargs: Mapping[str, Any]) -> str | None:
     """Scheme, host and path of the model's base URL, without credentials, query or fragment."""
     for key in _BASE_URL_KEYS:
-        value = serialized_kwargs.get(key)
-        if isinstance(value, str) and value:
-            try:
-                parts = urlsplit(value)
-                host = parts.hostname
-                if not parts.scheme or not host:
-                    continue
-                netloc = f"{host}:{parts.port}" if parts.port else host
-            except ValueError:
-                continue
-            return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+        base_url = safe_base_url(serialized_kwargs.get(key))
+        if base_url is not None:
+            return base_url
     return None
 
 

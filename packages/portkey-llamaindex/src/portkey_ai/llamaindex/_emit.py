@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from portkey_ai._logging import redacting_logger
 from portkey_ai.lib import LogShipper, span_log
 
 from ._payloads import build_bodies
@@ -17,7 +17,7 @@ __all__ = ["SOURCE", "SpanEmitter", "WarnOnce", "apply_filter", "check_settings"
 SOURCE = "LlamaIndex"
 """`metadata._source` of every log, as the official SDK spells it."""
 
-logger = logging.getLogger("portkey_ai.llamaindex")
+logger = redacting_logger("portkey_ai.llamaindex")
 
 
 class WarnOnce:

@@ -11,9 +11,8 @@ import json
 import time
 from collections.abc import Mapping
 from typing import Any, cast
-from urllib.parse import urlsplit, urlunsplit
 
-from portkey_ai.lib._spans import error_response
+from portkey_ai.lib._spans import error_response, safe_base_url
 
 from ._records import LlamaSpanRecord, LLMCall
 
@@ -205,21 +204,10 @@ def llm_provider(instance: Any) -> str | None:
     return None
 
 
-def _clean_base_url(value: Any) -> str | None:
-    """A base URL without credentials or query string (never copy secrets)."""
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        return None
-    parts = urlsplit(value)
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
-
-
 def llm_url_base(instance: Any) -> str:
     """`<api_base>/` when the model exposes its base URL, else `""` (the log URL is then just the endpoint)."""
     for attribute in ("api_base", "base_url"):
-        base = _clean_base_url(getattr(instance, attribute, None))
+        base = safe_base_url(getattr(instance, attribute, None))
         if base is not None:
             return f"{base}/"
     return ""
