@@ -4,7 +4,7 @@
     uv run python scripts/generate_admin.py            # (re)write the generated files
     uv run python scripts/generate_admin.py --check    # exit 1 if the committed files are stale
 
-The spec is read from `$PORTKEY_OPENAPI_SPEC`, else from `../shared/portkey-openapi/openapi.yaml` next to the
+The spec is read from `$PORTKEY_OPENAPI_SPEC`, else from `spec/portkey-openapi/openapi.yaml` in the
 repository. The output is committed, readable code in `packages/portkey-admin/src/portkey_ai/admin/`:
 
 - `resources/<attribute>.py`: one sync and one async class per resource, both rendered from the same template
@@ -49,7 +49,7 @@ Schema = dict[str, Any]
 def spec_path() -> Path:
     """Where the OpenAPI spec is read from."""
     configured = os.environ.get("PORTKEY_OPENAPI_SPEC")
-    return Path(configured) if configured else ROOT.parent / "shared" / "portkey-openapi" / "openapi.yaml"
+    return Path(configured) if configured else ROOT / "spec" / "portkey-openapi" / "openapi.yaml"
 
 
 def load_spec(path: Path | None = None) -> Schema:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
 import json
 import socket
 import struct
@@ -960,6 +961,14 @@ class TestNodeServers:
             spec_source()
         (tmp_path / "nowhere.yaml").write_text("openapi: 3.0.0\n")
         assert spec_source() == tmp_path / "nowhere.yaml"
+
+    def test_spec_ships_with_the_repository(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("PORTKEY_OPENAPI_SPEC", raising=False)
+        source = spec_source()
+        assert source == REPO_ROOT / "spec" / "portkey-openapi" / "openapi.yaml"
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        assert digest in (source.parent.parent / "README.md").read_text(encoding="utf-8")
+        assert "MIT" in (source.parent / "LICENSE").read_text(encoding="utf-8")
 
     def test_prism_spec_patch(self, tmp_path: Path) -> None:
         source = tmp_path / "source.yaml"

@@ -187,13 +187,13 @@ def start_gateway(log_dir: Path, *, timeout: float = 30.0) -> NodeServer:
 
 
 def spec_source() -> Path:
-    """The official OpenAPI spec: env ``PORTKEY_OPENAPI_SPEC``, else ``<repo>/../shared/portkey-openapi/openapi.yaml``.
+    """The official OpenAPI spec: env ``PORTKEY_OPENAPI_SPEC``, else ``<repo>/spec/portkey-openapi/openapi.yaml``.
 
     Raises:
         ServerUnavailable: If the file does not exist.
     """
     configured = os.environ.get("PORTKEY_OPENAPI_SPEC")
-    path = Path(configured) if configured else REPO_ROOT.parent / "shared" / "portkey-openapi" / "openapi.yaml"
+    path = Path(configured) if configured else REPO_ROOT / "spec" / "portkey-openapi" / "openapi.yaml"
     if not path.is_file():
         origin = "PORTKEY_OPENAPI_SPEC" if configured else "the default location"
         raise ServerUnavailable(
