@@ -26,8 +26,8 @@ def resolve(client: Portkey | AsyncPortkey, path: str) -> Any:
     return target
 
 
-async def call(client: Portkey | AsyncPortkey, path: str, *args: Any, **kwargs: Any) -> Any:
-    result = resolve(client, path)(*args, **kwargs)
+async def call(client: Portkey | AsyncPortkey, target: str, /, *args: Any, **kwargs: Any) -> Any:
+    result = resolve(client, target)(*args, **kwargs)
     return await result if inspect.isawaitable(result) else result
 
 
@@ -235,3 +235,147 @@ class TestResourcesStayOpenai:
     def test_copies_are_adapted_too(self, is_async: bool) -> None:
         client = make_client(is_async, Script()).with_options(trace_id="t")
         assert type(client.chat.completions) is not (AsyncCompletions if is_async else Completions)
+
+
+class TestEscapeHatches:
+    async def test_post_url_and_body(self, is_async: bool) -> None:
+        script = Script(
+            [json_response(body={"results": [{"index": 0}], "success": True}, headers={"x-portkey-trace-id": "t1"})]
+        )
+        client = make_client(is_async, script)
+        result = await call(client, "post", "/rerank", model="m", query="q", documents=["a"], headers={"x-custom": "1"})
+        assert (script.last.method, script.last.url.path) == ("POST", "/v1/rerank")
+        assert body(script.last) == {"model": "m", "query": "q", "documents": ["a"]}
+        assert script.last.headers["x-custom"] == "1"
+        assert result.success is True
+        assert result.results == [{"index": 0}]
+        assert result["results"] == [{"index": 0}]
+        assert result.get("missing", "default") == "default"
+        assert result.get_headers()["trace-id"] == "t1"
+
+    async def test_post_url_by_keyword(self, is_async: bool) -> None:
+        script = Script([json_response(body={})])
+        await call(make_client(is_async, script), "post", url="/x", a=1)
+        assert (script.last.url.path, body(script.last)) == ("/v1/x", {"a": 1})
+
+    async def test_post_stream(self, is_async: bool) -> None:
+        events = b'data: {"delta": "a"}\n\ndata: {"delta": "b"}\n\ndata: [DONE]\n\n'
+        script = Script([httpx.Response(200, content=events, headers={"content-type": "text/event-stream"})])
+        client = make_client(is_async, script)
+        stream = await call(client, "post", "/prompts/p/completions", stream=True, variables={})
+        if isinstance(client, AsyncPortkey):
+            deltas = [event.delta async for event in stream]
+        else:
+            deltas = [event.delta for event in stream]
+        assert deltas == ["a", "b"]
+        assert body(script.last) == {"variables": {}, "stream": True}
+
+    @pytest.mark.parametrize("verb", ["get", "delete"])
+    async def test_get_and_delete_return_the_http_response(self, is_async: bool, verb: str) -> None:
+        script = Script([json_response(body={"ok": True})])
+        response = await call(make_client(is_async, script), verb, path="/configs/c1", headers={"x-custom": "2"})
+        assert (script.last.method, script.last.url.path) == (verb.upper(), "/v1/configs/c1")
+        assert script.last.headers["x-custom"] == "2"
+        assert isinstance(response, httpx.Response)
+        assert response.json() == {"ok": True}
+
+    async def test_put_body(self, is_async: bool) -> None:
+        script = Script([json_response(body={"ok": True})])
+        response = await call(make_client(is_async, script), "put", path="/configs/c1", body={"name": "n"})
+        assert (script.last.method, body(script.last)) == ("PUT", {"name": "n"})
+        assert response.status_code == 200
+
+    async def test_official_cast_to(self, is_async: bool) -> None:
+        from portkey_ai import GenericResponse
+
+        script = Script([json_response(body={"success": True, "data": [1]})])
+        result = await call(make_client(is_async, script), "get", path="/x", cast_to=GenericResponse, headers={})
+        assert isinstance(result, GenericResponse)
+        assert result.data == [1]
+
+    async def test_openai_forms_go_straight_through(self, is_async: bool) -> None:
+        from portkey_ai import GenericResponse
+
+        script = Script([json_response(body={"success": True})])
+        result = await call(make_client(is_async, script), "post", "/x", cast_to=GenericResponse, body={"a": 1})
+        assert isinstance(result, GenericResponse)
+        assert body(script.last) == {"a": 1}
+
+    @pytest.mark.parametrize(
+        ("verb", "args", "kwargs", "message"),
+        [
+            ("post", (), {"a": 1}, "`url` must be a non-empty string"),
+            ("post", (5,), {}, "`url` must be a non-empty string, not int"),
+            ("get", ("/a", "/b"), {}, "one positional argument"),
+            ("get", (), {"path": "/a", "extra": 1}, "unexpected keyword arguments: extra"),
+            ("put", (), {"path": "/a", "headers": "x"}, "`headers` must be a mapping"),
+        ],
+    )
+    async def test_bad_input_before_any_request(
+        self, is_async: bool, verb: str, args: tuple[Any, ...], kwargs: dict[str, Any], message: str
+    ) -> None:
+        script = Script()
+        with pytest.raises(TypeError, match=message):
+            await call(make_client(is_async, script), verb, *args, **kwargs)
+        assert script.requests == []
+
+
+class TestOptionAttributes:
+    def test_read_back(self, is_async: bool) -> None:
+        client = make_client(
+            is_async,
+            Script(),
+            api_key="pk-1",
+            virtual_key="vk-1",
+            trace_id="t",
+            config="pc-1",
+            span_id="s",
+            custom_x="y",
+        )
+        assert (client.virtual_key, client.trace_id, client.config, client.span_id) == ("vk-1", "t", "pc-1", "s")  # pyright: ignore[reportAttributeAccessIssue]
+        assert client.provider is None  # pyright: ignore[reportAttributeAccessIssue]
+        assert client.custom_x == "y"  # pyright: ignore[reportAttributeAccessIssue]
+        assert client.api_key == "pk-1"
+        copy = client.with_options(trace_id="u")
+        assert (copy.trace_id, copy.virtual_key) == ("u", "vk-1")  # pyright: ignore[reportAttributeAccessIssue]
+
+    def test_read_only(self, is_async: bool) -> None:
+        client = make_client(is_async, Script(), trace_id="t")
+        with pytest.raises(AttributeError, match="`trace_id` is read-only; use `with_options"):
+            client.trace_id = "u"  # pyright: ignore[reportAttributeAccessIssue]
+        assert client.trace_id == "t"  # pyright: ignore[reportAttributeAccessIssue]
+
+    def test_unknown_attribute_still_raises(self, is_async: bool) -> None:
+        with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+            _ = make_client(is_async, Script()).nothing  # pyright: ignore[reportAttributeAccessIssue]
+
+    def test_repr_masks_secrets(self, is_async: bool) -> None:
+        client = make_client(is_async, Script(), api_key="pk-secret-1", virtual_key="vk-secret-2")
+        assert "secret" not in repr(client)
+
+
+class TestBatchOutput:
+    async def test_output(self, is_async: bool) -> None:
+        script = Script(
+            [httpx.Response(200, content=b'{"id": "r1"}\n', headers={"content-type": "application/octet-stream"})]
+        )
+        client = make_client(is_async, script)
+        output = await call(client, "batches.output", "batch_1")
+        assert (script.last.method, script.last.url.path) == ("GET", "/v1/batches/batch_1/output")
+        assert output.content == b'{"id": "r1"}\n'
+        assert output.json() == {"id": "r1"}
+        await call(client, "batches.output", batch_id="batch_2", region="eu")
+        assert (script.last.url.path, dict(script.last.url.params)) == ("/v1/batches/batch_2/output", {"region": "eu"})
+
+    async def test_bad_batch_id(self, is_async: bool) -> None:
+        script = Script()
+        with pytest.raises(ValueError, match="`batch_id`"):
+            await call(make_client(is_async, script), "batches.output", "")
+        assert script.requests == []
+
+
+class TestOneWrapper:
+    def test_methods_are_wrapped_once(self, is_async: bool) -> None:
+        client = make_client(is_async, Script())
+        adapted: Any = type(client.models)
+        assert adapted.list.__wrapped__ is adapted.__mro__[1].list

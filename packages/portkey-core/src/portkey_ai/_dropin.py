@@ -252,9 +252,28 @@ def _adapted_class(cls: type[Any], path: str) -> type[Any]:
                 namespace[name] = adapting_property(value.func, f"{path}.{name}")
             elif inspect.isfunction(value):
                 namespace[name] = _wrap(value, OFFICIAL.get(f"{path}.{name}"))
+    for name, func in _added_methods(path, _is_async_resource(cls)).items():
+        namespace[name] = _wrap(func, OFFICIAL.get(f"{path}.{name}"))
     adapted = type(cls.__name__, (cls,), namespace)
     _adapted[key] = adapted
     return adapted
+
+
+def _is_async_resource(cls: type[Any]) -> bool:
+    from openai._resource import AsyncAPIResource
+
+    from .resources._base import AsyncResource
+
+    return issubclass(cls, AsyncAPIResource | AsyncResource)
+
+
+def _added_methods(path: str, is_async: bool) -> dict[str, Callable[..., Any]]:
+    """Methods of the official SDK (and the spec) that the installed openai resource at `path` lacks."""
+    if path == "batches":
+        from .resources.batch_output import async_output, output
+
+        return {"output": async_output if is_async else output}
+    return {}
 
 
 def adapt_resource(resource: _F, path: str) -> _F:
@@ -276,10 +295,11 @@ def adapting_property(func: Callable[[Any], Any], path: str) -> cached_property[
 
 def install(client_class: type[Any], openai_class: type[Any]) -> None:
     """Make every resource attribute of `client_class` (its own and those inherited from `openai_class`) adapted."""
-    for owner in (openai_class, client_class):
-        for name, value in list(vars(owner).items()):
+    own = dict(vars(client_class))
+    for owner in (vars(openai_class), own):
+        for name, value in owner.items():
             if isinstance(value, cached_property) and name not in _RESPONSE_WRAPPERS:
-                if owner is openai_class and (name in vars(client_class) or _shadowed(client_class, name)):
+                if owner is not own and (name in own or _shadowed(client_class, name)):
                     continue
                 prop = adapting_property(value.func, name)
                 prop.__set_name__(client_class, name)
@@ -289,3 +309,63 @@ def install(client_class: type[Any], openai_class: type[Any]) -> None:
 def _shadowed(client_class: type[Any], name: str) -> bool:
     """Whether a class between `client_class` and openai's client defines `name` (like the mixin's `admin`)."""
     return any(name in vars(klass) for klass in client_class.__mro__[1:] if klass.__module__.startswith("portkey_ai"))
+
+
+_Verb = Literal["get", "post", "put", "patch", "delete"]
+
+
+def official_request(
+    verb: _Verb, args: tuple[Any, ...], kwargs: dict[str, Any], *, is_async: bool
+) -> tuple[str, dict[str, Any]] | None:
+    """openai's `post/get/put/delete` arguments for a call in the official SDK's form, or `None` for openai's own.
+
+    The official forms: `post(url, stream=False, files=None, headers={}, **body)` (a `GenericResponse`, or with
+    `stream=True` a stream of them; unlike the official SDK, `"stream": true` is then sent in the body too, so that
+    the endpoint streams), `get(path=..., headers={}, cast_to=None)`, `put(path=..., body={}, headers={}, cast_to=None)` and
+    `delete(path=..., headers={}, cast_to=None)` (the `httpx.Response` itself unless `cast_to` is given). openai's
+    own calls always pass a `cast_to` and never `headers`.
+    """
+    if kwargs.get("cast_to") is not None and "headers" not in kwargs:
+        return None
+    from openai import AsyncStream, Stream
+
+    from ._http import httpx
+    from .types.legacy import GenericResponse
+
+    where = "url" if verb == "post" else "path"
+    path: object
+    if args:
+        if len(args) > 1:
+            raise TypeError(f"`{verb}` takes one positional argument (the {where}), got {len(args)}")
+        path = next(iter(args))
+        if where in kwargs or "path" in kwargs:
+            raise TypeError(f"`{verb}` got the {where} both by position and by keyword")
+    else:
+        path = kwargs.pop(where, None) if where in kwargs else kwargs.pop("path", None)
+    if not isinstance(path, str) or not path:
+        raise TypeError(f"`{where}` must be a non-empty string, not {type(path).__name__}")
+    given_headers: object = kwargs.pop("headers", None) or {}
+    if not isinstance(given_headers, Mapping):
+        raise TypeError(f"`headers` must be a mapping of header names to values, not {type(given_headers).__name__}")
+    headers = dict(cast("Mapping[str, str]", given_headers))
+    cast_to = kwargs.pop("cast_to", None)
+    if verb == "post":
+        stream = kwargs.pop("stream", False)
+        files = kwargs.pop("files", None)
+        cast_to = cast_to or GenericResponse
+        request: dict[str, Any] = {"cast_to": cast_to, "body": kwargs, "stream": bool(stream)}
+        if files is not None:
+            request["files"] = files
+            headers = {"Content-Type": "multipart/form-data", **headers}
+        if stream:
+            kwargs.setdefault("stream", True)
+            request["stream_cls"] = (AsyncStream if is_async else Stream)[cast_to]
+    else:
+        body = kwargs.pop("body", None) if verb in ("put", "patch") else None
+        if kwargs:
+            raise TypeError(f"`{verb}` got unexpected keyword arguments: {', '.join(sorted(kwargs))}")
+        request = {"cast_to": cast_to or httpx.Response}
+        if verb in ("put", "patch"):
+            request["body"] = dict(body or {})
+    request["options"] = {"headers": headers}
+    return path, request

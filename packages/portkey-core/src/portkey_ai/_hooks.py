@@ -36,7 +36,7 @@ from typing_extensions import override
 
 from . import _fastparse, _logging
 from ._constants import LOCAL_GATEWAY_URL, PORTKEY_GATEWAY_URL
-from ._dropin import route_undeclared
+from ._dropin import official_request, route_undeclared
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -652,6 +652,10 @@ def _check_event_loop(client: httpx.AsyncClient) -> None:
 # -- the client mixins --------------------------------------------------------------------------------------------
 
 
+_OPTION_ATTRIBUTES = frozenset(OPTION_SPECS) - {"api_key"}
+"""Options read back as attributes through `__getattr__` (`api_key` is openai's own attribute, set to the Portkey key)."""
+
+
 class PortkeyClientMixin(BaseClient[Any, Any]):
     """The Portkey behaviour shared by `Portkey` and `AsyncPortkey`."""
 
@@ -976,9 +980,25 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
         return self._extension_resource("admin")
 
     def __getattr__(self, name: str) -> Any:
+        """The gateway options as read-only attributes (`portkey.virtual_key`, `portkey.config`, ...; `None` when not
+        set, as in the official SDK), then the attributes portkey-admin provides (`portkey.configs`, ...)."""
+        options: PortkeyOptions | None = self.__dict__.get("_portkey_options")
+        if options is not None and not name.startswith("_"):
+            if name in OPTION_SPECS:
+                return getattr(options, name)
+            if name in options.extra:
+                return options.extra[name]
         if name.startswith("_") or name not in PROVIDED_BY:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         return self._extension_resource(name)
+
+    @override
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _OPTION_ATTRIBUTES and "_portkey_options" in self.__dict__:
+            raise AttributeError(
+                f"`{name}` is read-only; use `with_options({name}=...)` for a client with another value"
+            )
+        super().__setattr__(name, value)
 
     @override
     def __repr__(self) -> str:
@@ -1063,6 +1083,31 @@ class SyncPortkeyMixin(PortkeyClientMixin, SyncAPIClient):
             raise
         finally:
             CALL.reset(token)
+
+    # The official SDK's forms of the request methods (`post(url, **body)`, `get(path=...)`, ...); openai's own calls
+    # (always with a `cast_to`) go straight through. See `_dropin.official_request`. Type checkers see openai's
+    # signatures.
+    if not TYPE_CHECKING:
+
+        @override
+        def post(self, *args: Any, **kwargs: Any) -> Any:
+            official = official_request("post", args, kwargs, is_async=False)
+            return super().post(*args, **kwargs) if official is None else super().post(official[0], **official[1])
+
+        @override
+        def get(self, *args: Any, **kwargs: Any) -> Any:
+            official = official_request("get", args, kwargs, is_async=False)
+            return super().get(*args, **kwargs) if official is None else super().get(official[0], **official[1])
+
+        @override
+        def put(self, *args: Any, **kwargs: Any) -> Any:
+            official = official_request("put", args, kwargs, is_async=False)
+            return super().put(*args, **kwargs) if official is None else super().put(official[0], **official[1])
+
+        @override
+        def delete(self, *args: Any, **kwargs: Any) -> Any:
+            official = official_request("delete", args, kwargs, is_async=False)
+            return super().delete(*args, **kwargs) if official is None else super().delete(official[0], **official[1])
 
     @override
     def _prepare_request(self, request: httpx.Request) -> None:
@@ -1178,6 +1223,47 @@ class AsyncPortkeyMixin(PortkeyClientMixin, AsyncAPIClient):
             raise
         finally:
             CALL.reset(token)
+
+    # The official SDK's forms of the request methods (`post(url, **body)`, `get(path=...)`, ...); openai's own calls
+    # (always with a `cast_to`) go straight through. See `_dropin.official_request`. Type checkers see openai's
+    # signatures.
+    if not TYPE_CHECKING:
+
+        @override
+        async def post(self, *args: Any, **kwargs: Any) -> Any:
+            official = official_request("post", args, kwargs, is_async=True)
+            return (
+                await super().post(*args, **kwargs)
+                if official is None
+                else await super().post(official[0], **official[1])
+            )
+
+        @override
+        async def get(self, *args: Any, **kwargs: Any) -> Any:
+            official = official_request("get", args, kwargs, is_async=True)
+            return (
+                await super().get(*args, **kwargs)
+                if official is None
+                else await super().get(official[0], **official[1])
+            )
+
+        @override
+        async def put(self, *args: Any, **kwargs: Any) -> Any:
+            official = official_request("put", args, kwargs, is_async=True)
+            return (
+                await super().put(*args, **kwargs)
+                if official is None
+                else await super().put(official[0], **official[1])
+            )
+
+        @override
+        async def delete(self, *args: Any, **kwargs: Any) -> Any:
+            official = official_request("delete", args, kwargs, is_async=True)
+            return (
+                await super().delete(*args, **kwargs)
+                if official is None
+                else await super().delete(official[0], **official[1])
+            )
 
     @override
     async def _prepare_request(self, request: httpx.Request) -> None:

@@ -545,6 +545,19 @@ class GenericResponse(openai.BaseModel):
         """The `x-portkey-*` headers of the response this object was parsed from, prefix stripped."""
         return _get_headers(self)
 
+    def __getitem__(self, key: str) -> Any:
+        """The JSON field `key` (`response["data"]`), as in the official SDK; `KeyError` when the server sent none."""
+        if key in self.model_fields_set or key in (self.model_extra or {}):
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The JSON field `key`, or `default` when the server sent none (a falsy value is returned as it is)."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
 
 class Usage(openai.BaseModel):
     """Token usage (OpenAI shape); extra fields kept."""
