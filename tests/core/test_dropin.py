@@ -379,3 +379,12 @@ class TestOneWrapper:
         client = make_client(is_async, Script())
         adapted: Any = type(client.models)
         assert adapted.list.__wrapped__ is adapted.__mro__[1].list
+
+
+class TestRealtime:
+    @pytest.mark.parametrize("path", ["realtime.connect", "beta.realtime.connect"])
+    def test_connect_takes_extra_keywords_as_query(self, is_async: bool, path: str) -> None:
+        client = make_client(is_async, Script())
+        manager = resolve(client, path)(model="gpt-realtime", voice_hint="calm", extra_query={"a": "1"})
+        queries = [value for name, value in vars(manager).items() if name.endswith("__extra_query")]
+        assert queries == [{"voice_hint": "calm", "a": "1"}]
