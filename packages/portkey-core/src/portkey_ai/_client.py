@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .resources.generations import AsyncGenerations, Generations
     from .resources.logs import AsyncLogs, Logs
     from .resources.prompts import AsyncPrompts, Prompts
+    from .resources.rerank import AsyncRerank, Rerank
 
 __all__ = ["AsyncPortkey", "Portkey"]
 
@@ -217,6 +218,13 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         return Logs(self)
 
     @cached_property
+    def rerank(self) -> Rerank:
+        """Documents ordered by relevance to a query: `create`."""
+        from .resources.rerank import Rerank
+
+        return Rerank(self)
+
+    @cached_property
     def generations(self) -> Generations:
         """Deprecated prompt generations; use `prompts.completions`."""
         from .resources.generations import Generations
@@ -335,6 +343,13 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
         from .resources.logs import AsyncLogs
 
         return AsyncLogs(self)
+
+    @cached_property
+    def rerank(self) -> AsyncRerank:
+        """Documents ordered by relevance to a query: `create`."""
+        from .resources.rerank import AsyncRerank
+
+        return AsyncRerank(self)
 
     @cached_property
     def generations(self) -> AsyncGenerations:

@@ -1,4 +1,4 @@
-"""Portkey-specific data-plane resources: prompts, feedback, logs and (deprecated) generations.
+"""Portkey-specific data-plane resources: prompts, feedback, logs, rerank and (deprecated) generations.
 
 Each class is constructed as `X(client)` with a `Portkey` (sync classes) or `AsyncPortkey` (`Async*` classes). The
 submodules are imported on first use, so importing this package costs nothing.
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .generations import AsyncGenerations, Generations
     from .logs import AsyncLogs, Logs
     from .prompts import AsyncPromptCompletions, AsyncPrompts, PromptCompletions, Prompts
+    from .rerank import AsyncRerank, Rerank
 
 __all__ = [
     "AsyncFeedback",
@@ -21,11 +22,13 @@ __all__ = [
     "AsyncLogs",
     "AsyncPromptCompletions",
     "AsyncPrompts",
+    "AsyncRerank",
     "Feedback",
     "Generations",
     "Logs",
     "PromptCompletions",
     "Prompts",
+    "Rerank",
 ]
 
 _MODULES = {
@@ -39,6 +42,8 @@ _MODULES = {
     "AsyncPrompts": "prompts",
     "PromptCompletions": "prompts",
     "Prompts": "prompts",
+    "AsyncRerank": "rerank",
+    "Rerank": "rerank",
 }
 
 

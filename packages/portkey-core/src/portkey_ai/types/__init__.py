@@ -86,6 +86,15 @@ if TYPE_CHECKING:
         PromptRenderData as PromptRenderData,
         PromptRenderMessage as PromptRenderMessage,
     )
+    from .rerank_create_params import (
+        RerankDocumentParam as RerankDocumentParam,
+    )
+    from .rerank_response import (
+        RerankResponse as RerankResponse,
+        RerankResult as RerankResult,
+        RerankResultDocument as RerankResultDocument,
+        RerankUsage as RerankUsage,
+    )
     from .responses import (
         Batch as Batch,
         ChatCompletionChunk as ChatCompletionChunk,
@@ -181,6 +190,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("FeedbackParam",), ".feedback_create_params"),
     **dict.fromkeys(("LogCreateResponse",), ".log_create_response"),
     **dict.fromkeys(("CustomLogParam",), ".log_create_params"),
+    **dict.fromkeys(("RerankResponse", "RerankResult", "RerankResultDocument", "RerankUsage"), ".rerank_response"),
+    **dict.fromkeys(("RerankDocumentParam",), ".rerank_create_params"),
     **dict.fromkeys(
         (
             "Batch",
@@ -258,6 +269,11 @@ __all__ = [
     "PromptRenderMessage",
     "ProviderTypes",
     "ProviderTypesLiteral",
+    "RerankDocumentParam",
+    "RerankResponse",
+    "RerankResult",
+    "RerankResultDocument",
+    "RerankUsage",
     "RetryConfig",
     "RetryConfigDict",
     "RetrySettings",
