@@ -104,6 +104,21 @@ async def test_sends_the_spec_request_and_parses_the_answer(is_async: bool) -> N
     )
 
 
+async def test_same_request_as_the_official_post_escape_hatch(is_async: bool) -> None:
+    script = Script([json_response(body=ANSWER), json_response(body=ANSWER)])
+    client = make_client(is_async, script)
+    await rerank(client, top_n=2)
+    official: Any = client  # the official `post(url, **body)` form is outside openai's static signatures
+    await resolve(
+        official.post(
+            "/rerank", model="rerank-v3.5", query="What is the capital of France?", documents=DOCUMENTS, top_n=2
+        )
+    )
+    typed, escape = script.requests
+    assert (typed.method, typed.url) == (escape.method, escape.url)
+    assert sent_json(typed) == sent_json(escape)
+
+
 async def test_get_headers_are_those_of_this_response(is_async: bool) -> None:
     script = Script(
         [
