@@ -29,6 +29,7 @@ collect_ignore_glob = [
     f"{folder}/*"
     for folder, module in {
         "admin": "portkey_ai.admin",
+        "dropin": "portkey_ai.admin",  # the official SDK's surface includes the admin methods
         "langchain": "portkey_ai.langchain",
         "llamaindex": "portkey_ai.llamaindex",
     }.items()
