@@ -87,13 +87,20 @@ NAMES: dict[str, object] = {
 }
 """Sample values by parameter name (before the annotation is looked at)."""
 
+LEAVE_OUT = object()
+"""An `OVERRIDES` value: leave the argument out of the call."""
+
 OVERRIDES: dict[str, dict[str, object]] = {
+    # Path parameters the official SDK lets you omit (it then requests /api-keys/NOT_GIVEN/NOT_GIVEN).
+    "api_keys.create": {"type": "workspace", "sub_type": "service"},
+    # `id` and `slug` name the same config (`id` is the older spelling): give one.
+    "configs.delete": {"id": LEAVE_OUT},
     # The official SDK reads the audio duration from the file named `file.name` (the recorder writes one in its
     # working directory): a tuple has no name.
     "audio.transcriptions.create": {"file": NAMED_FILE},
     "audio.translations.create": {"file": NAMED_FILE},
-    # All arguments are optional, but one of `response_id` and `input` is needed.
-    "responses.stream": {"input": "Say hello", "model": "gpt-4o-mini"},
+    # All arguments are optional, but either `response_id` or `input` and `model` are needed.
+    "responses.stream": {"input": "Say hello", "model": "gpt-4o-mini", "response_id": LEAVE_OUT},
     "uploads.upload_file_chunked": {"file": {"$bytes": "hello corpus"}, "filename": "corpus.txt", "bytes": 12},
     "put": {"body": {"name": "corpus"}},
 }
@@ -231,17 +238,25 @@ class _Recorder:
     def sync_call(self, client_class: Callable[..., Any], path: str) -> dict[str, object]:
         if path in WEBSOCKET_METHODS:
             return {"replayable": False, "reason": WEBSOCKET_METHODS[path]}
-        entry = self._sync_attempt(client_class, path, catch_all=True)
+        entry = self._sync_attempt(client_class, path, catch_all=True, identifiers=False)
         if _rejects_catch_all(entry):
-            entry = {**self._sync_attempt(client_class, path, catch_all=False), "catch_all_rejected": entry["error"]}
+            retried = self._sync_attempt(client_class, path, catch_all=False, identifiers=False)
+            entry = {**retried, "catch_all_rejected": entry["error"]}
+        if _lacks_identifiers(entry):
+            retried = self._sync_attempt(
+                client_class, path, catch_all="catch_all_rejected" not in entry, identifiers=True
+            )
+            entry = {**entry, **retried, "identifiers_given": _IDENTIFIERS_GIVEN}
         return entry
 
-    def _sync_attempt(self, client_class: Callable[..., Any], path: str, *, catch_all: bool) -> dict[str, object]:
+    def _sync_attempt(
+        self, client_class: Callable[..., Any], path: str, *, catch_all: bool, identifiers: bool
+    ) -> dict[str, object]:
         from tests.dropin.corpus_wire import CLIENT_OPTIONS, consume, decode_value, resolve
 
         client = client_class(base_url=self._server.base_url, **CLIENT_OPTIONS)
         method = resolve(client, path)
-        args, kwargs = _build_call(path, method, catch_all=catch_all)
+        args, kwargs = _build_call(path, method, catch_all=catch_all, identifiers=identifiers)
         before = self._server.request_count
         error = None
         try:
@@ -260,20 +275,24 @@ class _Recorder:
     async def _async_call(self, client_class: Callable[..., Any], path: str) -> dict[str, object]:
         if path in WEBSOCKET_METHODS:
             return {"replayable": False, "reason": WEBSOCKET_METHODS[path]}
-        entry = await self._async_attempt(client_class, path, catch_all=True)
+        entry = await self._async_attempt(client_class, path, catch_all=True, identifiers=False)
         if _rejects_catch_all(entry):
-            retried = await self._async_attempt(client_class, path, catch_all=False)
+            retried = await self._async_attempt(client_class, path, catch_all=False, identifiers=False)
             entry = {**retried, "catch_all_rejected": entry["error"]}
+        if _lacks_identifiers(entry):
+            catch_all = "catch_all_rejected" not in entry
+            retried = await self._async_attempt(client_class, path, catch_all=catch_all, identifiers=True)
+            entry = {**entry, **retried, "identifiers_given": _IDENTIFIERS_GIVEN}
         return entry
 
     async def _async_attempt(
-        self, client_class: Callable[..., Any], path: str, *, catch_all: bool
+        self, client_class: Callable[..., Any], path: str, *, catch_all: bool, identifiers: bool
     ) -> dict[str, object]:
         from tests.dropin.corpus_wire import CLIENT_OPTIONS, consume_async, decode_value, resolve
 
         client = client_class(base_url=self._server.base_url, **CLIENT_OPTIONS)
         method = resolve(client, path)
-        args, kwargs = _build_call(path, method, catch_all=catch_all)
+        args, kwargs = _build_call(path, method, catch_all=catch_all, identifiers=identifiers)
         before = self._server.request_count
         error = None
         try:
@@ -311,9 +330,12 @@ def _rejects_catch_all(entry: dict[str, object]) -> bool:
     )
 
 
-def _build_call(path: str, method: Callable[..., Any], *, catch_all: bool) -> tuple[list[object], dict[str, object]]:
+def _build_call(
+    path: str, method: Callable[..., Any], *, catch_all: bool, identifiers: bool
+) -> tuple[list[object], dict[str, object]]:
     """The call, as JSON data: positional values for required positional parameters, keywords for required
-    keyword-only ones, the catch-all keyword where the method takes `**kwargs`, then the path's `OVERRIDES`."""
+    keyword-only ones (and for optional identifiers with `identifiers`), the catch-all keyword where the method takes `**kwargs`, then the
+    path's `OVERRIDES`."""
     try:
         hints = typing.get_type_hints(method)
     except Exception:
@@ -324,14 +346,35 @@ def _build_call(path: str, method: Callable[..., Any], *, catch_all: bool) -> tu
         if parameter.kind is parameter.VAR_KEYWORD:
             if catch_all:
                 kwargs[CATCH_ALL[0]] = CATCH_ALL[1]
-        elif parameter.kind is not parameter.VAR_POSITIONAL and parameter.default is parameter.empty:
+        elif parameter.kind is parameter.VAR_POSITIONAL:
+            continue
+        elif parameter.default is parameter.empty:
             value = _sample(parameter.name, hints.get(parameter.name, parameter.annotation))
             if parameter.kind is parameter.KEYWORD_ONLY:
                 kwargs[parameter.name] = value
             else:
                 args.append(value)
+        elif identifiers and _is_identifier(parameter.name) and parameter.kind is not parameter.POSITIONAL_ONLY:
+            kwargs[parameter.name] = _sample(parameter.name, hints.get(parameter.name, parameter.annotation))
     kwargs.update(OVERRIDES.get(path, {}))
-    return args, kwargs
+    return args, {name: value for name, value in kwargs.items() if value is not LEAVE_OUT}
+
+
+_IDENTIFIERS_GIVEN = (
+    "without its optional identifiers the official SDK requested a URL with NOT_GIVEN or None in it; recorded with "
+    "a value for each"
+)
+
+
+def _lacks_identifiers(entry: dict[str, object]) -> bool:
+    """Whether the official SDK put an omitted identifier into a URL (`/configs/NOT_GIVEN`, `/configs/None`)."""
+    requests = typing.cast("list[dict[str, str]]", entry["requests"])
+    return any(re.search(r"/(NOT_GIVEN|None)(/|$)", request["path"]) for request in requests)
+
+
+def _is_identifier(name: str) -> bool:
+    """Identifiers (`id`, `slug`, `*_id`): given a value, when the official SDK puts them omitted into a URL."""
+    return name in ("id", "slug") or name.endswith("_id")
 
 
 def _sample(name: str, annotation: object, depth: int = 0) -> object:

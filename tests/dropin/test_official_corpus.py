@@ -48,12 +48,18 @@ _GET_DROPS_CATCH_ALL = (
     "the official SDK accepts the undeclared keyword but drops it (it hands it to openai as `extra_body`, which a"
     " GET does not send); this client sends it in the query (DECISIONS 22)"
 )
+_REPEATS_IDENTIFIER = (
+    "the official SDK repeats an identifier of the URL path in the JSON body; the spec has it in the path only "
+    "(DECISIONS 14)"
+)
 
 KNOWN_DIFFERENCES: dict[str, str] = {
     "admin.workspaces.delete": (
         "the official SDK repeats the workspace id as a JSON body on DELETE; the spec's DELETE "
         "/admin/workspaces/{workspaceId} has no body (DECISIONS 14)"
     ),
+    "admin.workspaces.users.create": _REPEATS_IDENTIFIER,
+    "admin.workspaces.users.update": _REPEATS_IDENTIFIER,
     "async admin.users.resend": (
         "the official AsyncPortkey has `resend` on `admin.users` instead of `admin.users.invites` (reference "
         "section 10 #16); this client has `admin.users.invites.resend` on both clients"
@@ -78,6 +84,7 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "beta.threads.retrieve": _GET_DROPS_CATCH_ALL,
     "beta.threads.runs.create_and_poll": _GET_DROPS_CATCH_ALL,
     "beta.threads.runs.submit_tool_outputs_and_poll": _GET_DROPS_CATCH_ALL,
+    "configs.update": _REPEATS_IDENTIFIER,
     "containers.create": _DROPS_CATCH_ALL,
     "containers.delete": _DELETE_SENDS_BODY,
     "containers.files.content.retrieve": _GET_DROPS_CATCH_ALL,
@@ -166,29 +173,9 @@ PENDING: dict[str, str] = {
         "where this client sends them): decide which to send"
     ),
     "admin.workspaces.list": "rejects the official catch-all keyword (issue 11 item 2)",
-    "admin.workspaces.update": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Workspaces.update()"
-        " missing 1 required positional argument: 'workspace_id'"
-    ),
-    "admin.workspaces.users.create": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
-        "WorkspaceUsers.create() missing 1 required positional argument: 'workspace_id'"
-    ),
-    "admin.workspaces.users.delete": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
-        "WorkspaceUsers.delete() missing 1 required positional argument: 'user_id'"
-    ),
     "admin.workspaces.users.list": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
-        "WorkspaceUsers.list() missing 1 required positional argument: 'workspace_id'"
-    ),
-    "admin.workspaces.users.retrieve": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
-        "WorkspaceUsers.retrieve() missing 2 required positional arguments: 'workspace_id' and 'user_id'"
-    ),
-    "admin.workspaces.users.update": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
-        "WorkspaceUsers.update() missing 2 required positional arguments: 'workspace_id' and 'user_id'"
+        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
+        "where this client sends them): decide which to send"
     ),
     "analytics.graphs.cache_hit_rate": "rejects the official catch-all keyword (issue 11 item 2)",
     "analytics.graphs.cache_latency": "rejects the official catch-all keyword (issue 11 item 2)",
@@ -290,14 +277,6 @@ PENDING: dict[str, str] = {
     "completions.stream_create": (
         "missing: an official helper that create() dispatches to (public name); add an alias or document it"
     ),
-    "configs.delete": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): missing required "
-        "argument: `slug`"
-    ),
-    "configs.update": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Configs.update() "
-        "missing 1 required positional argument: 'slug'"
-    ),
     "feedback.bulk_create": (
         'sends a different request: request 1: body: official [{"trace_id": "trace-corpus", "value": 1}], ours '
         '{"trace_id": "trace-corpus", "value": 1}'
@@ -308,7 +287,7 @@ PENDING: dict[str, str] = {
     ),
     "feedback.update": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.update() "
-        "missing 2 required keyword-only arguments: 'feedback_id' and 'value'"
+        "missing 1 required keyword-only argument: 'value'"
     ),
     "guardrails.create": "rejects the official catch-all keyword (issue 11 item 2)",
     "guardrails.list": (
@@ -334,7 +313,7 @@ PENDING: dict[str, str] = {
     ),
     "logs.exports.update": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): LogExports.update()"
-        " missing 1 required positional argument: 'export_id'"
+        " missing 1 required keyword-only argument: 'filters'"
     ),
     "mcp_integrations.capabilities.update": "rejects the official catch-all keyword (issue 11 item 2)",
     "mcp_integrations.create": "rejects the official catch-all keyword (issue 11 item 2)",
