@@ -105,6 +105,10 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "installed openai's path (openai 3.x: .../cancel)"
     ),
     "evals.runs.delete": _DELETE_SENDS_BODY,
+    "feedback.bulk_create": (
+        "the official SDK posts the feedbacks as one JSON array; the spec's POST /feedback takes one feedback "
+        "object, so this client posts each feedback on its own (DECISIONS 14)"
+    ),
     "files.content": _GET_DROPS_CATCH_ALL,
     "files.delete": _DELETE_SENDS_BODY,
     "files.retrieve": _GET_DROPS_CATCH_ALL,
@@ -276,10 +280,6 @@ PENDING: dict[str, str] = {
     ),
     "completions.stream_create": (
         "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
-    "feedback.bulk_create": (
-        'sends a different request: request 1: body: official [{"trace_id": "trace-corpus", "value": 1}], ours '
-        '{"trace_id": "trace-corpus", "value": 1}'
     ),
     "feedback.create": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.create() "
