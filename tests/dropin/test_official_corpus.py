@@ -122,6 +122,11 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "the official `generations.create` always raises TypeError before sending (reference section 10 #15); "
         "this client sends the prompt completion"
     ),
+    "header x-portkey-strict-open-ai-compliance": (
+        "the official SDK sends `false` on every request by default (its option defaults to False), which turns "
+        "the gateway's strict OpenAI compliance off; this client sends the header only when the option is set, so"
+        " the gateway's default applies (docs/migration.md)"
+    ),
     "images.edit": _DROPS_CATCH_ALL,
     "images.generate": _DROPS_CATCH_ALL,
     "models.delete": _DELETE_SENDS_BODY,
@@ -159,11 +164,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
 must still differ from the corpus's `default_headers` on a plain `models.list()`)."""
 
 PENDING: dict[str, str] = {
-    "header x-portkey-strict-open-ai-compliance": (
-        "the official SDK sends `false` on every request by default (its option defaults to False), which turns the "
-        "gateway's strict OpenAI compliance off; this client sends the header only when the option is set. To "
-        "decide: send `false` by default too (drop-in), or list it in KNOWN_DIFFERENCES with the reason"
-    ),
     "admin.users.invites.create": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Invites.create() "
         "missing 3 required keyword-only arguments: 'email', 'workspaces', and 'role'"
