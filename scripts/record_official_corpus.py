@@ -9,8 +9,7 @@ a recording server on 127.0.0.1 (`tests.servers.fault_server.FaultServer`, stand
 `tests/dropin/corpus_wire.py` says) receives, for every method path of `Portkey` and of `AsyncPortkey`, one call built
 from the method's signature (a deterministic sample value for every required parameter, chosen by name then by
 annotation, plus `custom_param="corpus"` where the method takes `**kwargs`; see `_build_call` and `OVERRIDES`), made
-on a fresh client built with
-`CLIENT_OPTIONS`. The corpus (`tests/dropin/corpus/official_requests.json`) records each call and the requests it
+on a fresh client built with `CLIENT_OPTIONS`. The corpus (`tests/dropin/corpus/official_requests.json`) records each call and the requests it
 sent, or the exception it raised. `tests/dropin/test_official_corpus.py` replays it through this project's client.
 """
 
