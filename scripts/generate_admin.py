@@ -5,7 +5,8 @@
     uv run python scripts/generate_admin.py --check    # exit 1 if the committed files are stale
 
 The spec is read from `$PORTKEY_OPENAPI_SPEC`, else from `spec/portkey-openapi/openapi.yaml` in the
-repository. The output is committed, readable code in `packages/portkey-admin/src/portkey_ai/admin/`:
+repository, and merged with `spec/overlay.yaml` (the operations and parameters the official SDK sends that the
+published spec lacks; see `merge_overlay`). The output is committed, readable code in `packages/portkey-admin/src/portkey_ai/admin/`:
 
 - `resources/<attribute>.py`: one sync and one async class per resource, both rendered from the same template
   (`_method` below), so the twins cannot drift; every method is an `@endpoint` and every class generic in its
@@ -52,12 +53,99 @@ def spec_path() -> Path:
     return Path(configured) if configured else ROOT / "spec" / "portkey-openapi" / "openapi.yaml"
 
 
+OVERLAY_PATH = ROOT / "spec" / "overlay.yaml"
+"""What the official SDK sends that the published spec lacks (see `merge_overlay`)."""
+
+
 def load_spec(path: Path | None = None) -> Schema:
-    """The parsed spec."""
+    """The parsed spec (without the overlay)."""
+    return _load_yaml(path or spec_path())
+
+
+def _load_yaml(path: Path) -> Schema:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with (path or spec_path()).open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         loaded: Schema = yaml.load(handle, Loader=loader)
     return loaded
+
+
+def load_merged_spec(path: Path | None = None, overlay: Path = OVERLAY_PATH) -> Schema:
+    """The spec at `path` (default: `spec_path()`) merged with the overlay: what the generator and Prism read."""
+    return merge_overlay(load_spec(path), _load_yaml(overlay))
+
+
+OVERLAY_PARAMETERS = "x-operation-parameters"
+"""The overlay's list of `{parameters, operations, x-source}`: parameters added to operations of the spec."""
+
+
+def merge_overlay(spec: Schema, overlay: Schema) -> Schema:
+    """`spec` with the overlay's paths, components and extra operation parameters added (neither input is changed).
+
+    - `paths`: a new path is added whole; for a path the spec has, each overlay operation is added to it with the
+      overlay path's `servers` and `parameters` moved into the operation;
+    - `components`: added section by section;
+    - `x-operation-parameters`: each entry's `parameters` are appended to each of its `operations` (`"get /path"`).
+
+    Raises:
+        ValueError: an overlay operation, component or operation parameter clashes with one of the spec (the spec
+            gained it: remove it from the overlay), or an entry of `x-operation-parameters` names an operation
+            that does not exist.
+    """
+    unknown = set(overlay) - {"paths", "components", OVERLAY_PARAMETERS}
+    if unknown:
+        raise ValueError(f"overlay: unsupported top-level keys {sorted(unknown)}")
+    merged = dict(spec)
+    paths: dict[str, Schema] = dict(spec.get("paths") or {})
+    overlay_paths: dict[str, Schema] = overlay.get("paths") or {}
+    for path, item in overlay_paths.items():
+        if path not in paths:
+            paths[path] = item
+            continue
+        existing = dict(paths[path])
+        shared: Schema = {key: item[key] for key in ("servers", "parameters") if key in item}
+        operation: Schema
+        for method, operation in item.items():
+            if method in shared:
+                continue
+            if method not in HTTP_METHODS:
+                raise ValueError(f"overlay: {path}: unsupported key {method!r}")
+            if method in existing:
+                raise ValueError(f"overlay: {method} {path} is already in the spec; remove it from the overlay")
+            existing[method] = {
+                **operation,
+                "servers": operation.get("servers", shared.get("servers", existing.get("servers"))),
+                "parameters": [*shared.get("parameters", []), *operation.get("parameters", [])],
+            }
+        paths[path] = existing
+    components: dict[str, Schema] = dict(spec.get("components") or {})
+    overlay_components: dict[str, Schema] = overlay.get("components") or {}
+    for section, entries in overlay_components.items():
+        current: Schema = dict(components.get(section) or {})
+        clash = sorted(set(current) & set(entries))
+        if clash:
+            raise ValueError(f"overlay: components/{section} {clash} are already in the spec")
+        components[section] = {**current, **entries}
+    merged["paths"] = paths
+    merged["components"] = components
+    resolver = Spec(merged)
+    entries_parameters: list[Schema] = overlay.get(OVERLAY_PARAMETERS) or []
+    for entry in entries_parameters:
+        added: set[tuple[str, str]] = {(p["in"], p["name"]) for p in map(resolver.resolve, entry["parameters"])}
+        keys: list[str] = entry["operations"]
+        for key in keys:
+            method, _, path = key.partition(" ")
+            if method not in paths.get(path, {}):
+                raise ValueError(f"overlay: {OVERLAY_PARAMETERS}: no operation {key!r}")
+            item = dict(paths[path])
+            operation = dict(item[method])
+            present = [*item.get("parameters", []), *operation.get("parameters", [])]
+            taken = sorted(added & {(p["in"], p["name"]) for p in map(resolver.resolve, present)})
+            if taken:
+                raise ValueError(f"overlay: {key} already has the parameters {taken}")
+            operation["parameters"] = [*operation.get("parameters", []), *entry["parameters"]]
+            item[method] = operation
+            paths[path] = item
+    return merged
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -150,6 +238,7 @@ RESOURCES: dict[str, Resource] = {
     "mcp_servers": Resource("McpServers", "MCP servers provisioned in workspaces."),
     "mcp_servers.capabilities": Resource("McpServerCapabilities", "The capabilities of an MCP server."),
     "mcp_servers.connections": Resource("McpServerConnections", "The user connections of an MCP server."),
+    "mcp_servers.metadata": Resource("McpServerMetadataResource", "The metadata an MCP server reports."),
     "mcp_servers.user_access": Resource("McpServerUserAccess", "Which users may use an MCP server."),
     "model_configs": Resource("ModelConfigs", "Model configurations published by Portkey."),
     "model_configs.pricing": Resource("ModelPricing", "The pricing of a provider's model."),
@@ -268,6 +357,8 @@ OPERATIONS: dict[str, Op] = {
     "get /analytics/groups/users": _group("users"),
     "get /analytics/groups/ai-models": _group("ai_models"),
     "get /analytics/groups/metadata/{metadataKey}": _group("metadata"),
+    "get /analytics/groups/workspaces": _group("workspaces"),  # overlay
+    "get /analytics/groups/{group_by}": _group("group_by"),  # overlay
     "get /analytics/summary/cache": Op(
         "analytics.summary", "cache", positional=_ANALYTICS_TIME, optional=_WORKSPACE_SLUG_OPTIONAL
     ),
@@ -344,6 +435,8 @@ OPERATIONS: dict[str, Op] = {
     "get /mcp-integrations/{mcpIntegrationId}/capabilities": Op("mcp_integrations.capabilities", "list"),
     "put /mcp-integrations/{mcpIntegrationId}/capabilities": Op("mcp_integrations.capabilities", "update"),
     "get /mcp-integrations/{mcpIntegrationId}/metadata": Op("mcp_integrations.metadata", "retrieve"),
+    "post /mcp-integrations/{mcpIntegrationId}/sync": Op("mcp_integrations", "sync"),  # overlay
+    "post /mcp-integrations/{mcpIntegrationId}/test": Op("mcp_integrations", "test"),  # overlay
     # mcp servers
     "post /mcp-servers": Op("mcp_servers", "create"),
     "get /mcp-servers": Op("mcp_servers", "list"),
@@ -357,6 +450,14 @@ OPERATIONS: dict[str, Op] = {
     "put /mcp-servers/{mcpServerId}/user-access": Op("mcp_servers.user_access", "update"),
     "get /mcp-servers/{mcpServerId}/connections": Op("mcp_servers.connections", "list"),
     "delete /mcp-servers/{mcpServerId}/connections": Op("mcp_servers.connections", "delete"),
+    "get /mcp-servers/{mcpServerId}/tokens": Op("mcp_servers", "get_tokens"),  # overlay
+    "put /mcp-servers/{mcpServerId}/tokens": Op("mcp_servers", "update_tokens"),  # overlay
+    "delete /mcp-servers/{mcpServerId}/tokens": Op("mcp_servers", "delete_tokens"),  # overlay
+    "get /mcp-servers/{mcpServerId}/client-info": Op("mcp_servers", "get_client_info"),  # overlay
+    "post /mcp-servers/{mcpServerId}/capabilities/sync": Op("mcp_servers.capabilities", "sync"),  # overlay
+    "get /mcp-servers/{mcpServerId}/user-access/check": Op("mcp_servers.user_access", "check"),  # overlay
+    "get /mcp-servers/{mcpServerId}/metadata": Op("mcp_servers.metadata", "retrieve"),  # overlay
+    "post /mcp-servers/{mcpServerId}/metadata/sync": Op("mcp_servers.metadata", "sync"),  # overlay
     # model configs
     "get /model-configs/pricing/{provider}/{model}": Op("model_configs.pricing", "retrieve"),
     # policies
@@ -790,6 +891,8 @@ class Operation:
     """Body arguments of which at least one must be given (the body schema's `minProperties`)."""
     models: set[str]
     params_types: set[str]
+    source: str | None = None
+    """Where the official SDK sends an operation of the overlay (its `x-source`); None for the spec's own."""
 
     @property
     def key(self) -> str:
@@ -926,6 +1029,7 @@ def _build_operation(
         at_least_one_of=any_of,
         models=models,
         params_types=param_types,
+        source=operation.get("x-source"),
     )
 
 
@@ -1323,6 +1427,9 @@ def _method_doc(op: Operation, params: list[Param], is_async: bool) -> list[str]
     if op.description and op.description.rstrip(".") != op.summary.rstrip("."):
         lines += [indent + line for line in wrap(op.description, indent)] + [""]
     lines.append(f"{indent}`{op.method.upper()} {op.path}`")
+    if op.source:
+        note = f"Not in the published spec: from spec/overlay.yaml, as the official SDK sends it ({op.source})."
+        lines += ["", *[indent + line for line in wrap(note, indent)]]
     if op.page:
         what = (
             "`await` it for the first page, or `async for` over every item"
@@ -1569,7 +1676,7 @@ def ruff_format(path: Path, text: str) -> str:
 
 def render_all(spec_file: Path | None = None) -> dict[Path, str]:
     """Every generated file, by path (Python files formatted with ruff)."""
-    spec = Spec(load_spec(spec_file))
+    spec = Spec(load_merged_spec(spec_file))
     registry = TypeRegistry(spec)
     operations = build_operations(spec, registry)
     _check_class_names(registry)

@@ -48,10 +48,10 @@ def spec_file() -> Path | None:
 
 @cache
 def raw_spec() -> Schema:
-    """The parsed spec (the caller made sure it exists)."""
+    """The parsed spec merged with spec/overlay.yaml, as the generator reads it (the caller made sure it exists)."""
     path = spec_file()
     assert path is not None
-    loaded: Schema = generator().load_spec(path)
+    loaded: Schema = generator().load_merged_spec(path)
     return loaded
 
 
