@@ -286,6 +286,14 @@ class Op:
     optional: frozenset[str] = frozenset()
     """Python names the spec marks required that the API documents as optional."""
     legacy: Mapping[str, Legacy] = field(default_factory=dict[str, Legacy])
+    omittable: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Python name -> why: query or body arguments the spec marks required that the official SDK lets you omit.
+
+    The method accepts the official call and sends what was given; the server decides (docs/admin-dropin.md lists
+    every one). Path parameters are never omittable: without them there is no URL to call.
+    """
+    no_fields: str = ""
+    """Why the official call without any body field is accepted where the spec's body has `minProperties` ("" if not)."""
 
 
 _ANALYTICS_TIME = ("time_of_generation_min", "time_of_generation_max")
@@ -300,6 +308,9 @@ def _group(name: str) -> Op:
     return Op("analytics.groups", name, positional=_ANALYTICS_TIME, optional=_WORKSPACE_SLUG_OPTIONAL)
 
 
+_OFFICIAL = "optional in the official SDK: sent only when given, the server decides"
+_NO_FIELDS = "the official SDK sends the update without any field (`{}`) and lets the server answer"
+
 _PROMPT = {"promptId": "prompt_slug"}
 _PARTIAL = {"promptPartialId": "partial_slug"}
 _USAGE_POLICY = {"policyUsageLimitsId": "policy_id"}
@@ -312,7 +323,9 @@ OPERATIONS: dict[str, Op] = {
     "get /admin/users/{userId}": Op("admin.users", "retrieve"),
     "put /admin/users/{userId}": Op("admin.users", "update"),
     "delete /admin/users/{userId}": Op("admin.users", "delete"),
-    "post /admin/users/invites": Op("admin.users.invites", "create"),
+    "post /admin/users/invites": Op(
+        "admin.users.invites", "create", omittable=dict.fromkeys(("email", "role", "workspaces"), _OFFICIAL)
+    ),
     "get /admin/users/invites": Op("admin.users.invites", "list"),
     "get /admin/users/invites/{inviteId}": Op("admin.users.invites", "retrieve"),
     "delete /admin/users/invites/{inviteId}": Op("admin.users.invites", "delete"),
@@ -363,7 +376,9 @@ OPERATIONS: dict[str, Op] = {
         "analytics.summary", "cache", positional=_ANALYTICS_TIME, optional=_WORKSPACE_SLUG_OPTIONAL
     ),
     # api keys
-    "post /api-keys/{type}/{sub-type}": Op("api_keys", "create"),
+    "post /api-keys/{type}/{sub-type}": Op(
+        "api_keys", "create", omittable=dict.fromkeys(("name", "scopes"), _OFFICIAL)
+    ),
     "get /api-keys": Op("api_keys", "list"),
     "get /api-keys/{id}": Op("api_keys", "retrieve"),
     "put /api-keys/{id}": Op("api_keys", "update"),
@@ -373,9 +388,15 @@ OPERATIONS: dict[str, Op] = {
     "get /audit-logs": Op("audit_logs", "list"),
     # collections
     "post /collections": Op("collections", "create", positional=("name", "workspace_id", "parent_collection_id")),
-    "get /collections": Op("collections", "list"),
+    "get /collections": Op(
+        "collections",
+        "list",
+        omittable={
+            "workspace_id": "with a workspace API key the workspace is the key's (optional in the official SDK)"
+        },
+    ),
     "get /collections/{collectionId}": Op("collections", "retrieve"),
-    "put /collections/{collectionId}": Op("collections", "update"),
+    "put /collections/{collectionId}": Op("collections", "update", omittable={"name": _OFFICIAL}),
     "delete /collections/{collectionId}": Op("collections", "delete"),
     # configs
     "post /configs": Op("configs", "create"),
@@ -391,13 +412,17 @@ OPERATIONS: dict[str, Op] = {
     "put /guardrails/{guardrailId}": Op("guardrails", "update"),
     "delete /guardrails/{guardrailId}": Op("guardrails", "delete"),
     # integrations
-    "post /integrations": Op("integrations", "create"),
+    "post /integrations": Op("integrations", "create", omittable=dict.fromkeys(("name", "ai_provider_id"), _OFFICIAL)),
     "get /integrations": Op("integrations", "list"),
     "get /integrations/{slug}": Op("integrations", "retrieve"),
     "put /integrations/{slug}": Op("integrations", "update"),
     "delete /integrations/{slug}": Op("integrations", "delete"),
     "get /integrations/{slug}/models": Op("integrations.models", "list"),
-    "put /integrations/{slug}/models": Op("integrations.models", "update"),
+    "put /integrations/{slug}/models": Op(
+        "integrations.models",
+        "update",
+        omittable={"models": "`allow_all_models=True` alone needs no list (optional in the official SDK)"},
+    ),
     "delete /integrations/{slug}/models": Op("integrations.models", "delete"),
     "get /integrations/{slug}/workspaces": Op("integrations.workspaces", "list"),
     "put /integrations/{slug}/workspaces": Op(
@@ -417,10 +442,19 @@ OPERATIONS: dict[str, Op] = {
     "delete /labels/{labelId}": Op("labels", "delete"),
     # logs
     "get /logs/{logId}": Op("logs", "retrieve"),
-    "post /logs/exports": Op("logs.exports", "create", legacy={"description": Legacy("body", "description")}),
+    "post /logs/exports": Op(
+        "logs.exports",
+        "create",
+        legacy={"description": Legacy("body", "description")},
+        omittable=dict.fromkeys(("filters", "requested_data"), _OFFICIAL),
+    ),
     "get /logs/exports": Op("logs.exports", "list"),
     "get /logs/exports/{exportId}": Op("logs.exports", "retrieve"),
-    "put /logs/exports/{exportId}": Op("logs.exports", "update"),
+    "put /logs/exports/{exportId}": Op(
+        "logs.exports",
+        "update",
+        omittable={"filters": "an update may change `requested_data` alone (optional in the official SDK)"},
+    ),
     "post /logs/exports/{exportId}/start": Op("logs.exports", "start"),
     "post /logs/exports/{exportId}/cancel": Op("logs.exports", "cancel"),
     "get /logs/exports/{exportId}/download": Op("logs.exports", "download"),
@@ -428,10 +462,14 @@ OPERATIONS: dict[str, Op] = {
     "post /mcp-integrations": Op("mcp_integrations", "create"),
     "get /mcp-integrations": Op("mcp_integrations", "list"),
     "get /mcp-integrations/{mcpIntegrationId}": Op("mcp_integrations", "retrieve"),
-    "put /mcp-integrations/{mcpIntegrationId}": Op("mcp_integrations", "update"),
+    "put /mcp-integrations/{mcpIntegrationId}": Op("mcp_integrations", "update", no_fields=_NO_FIELDS),
     "delete /mcp-integrations/{mcpIntegrationId}": Op("mcp_integrations", "delete"),
     "get /mcp-integrations/{mcpIntegrationId}/workspaces": Op("mcp_integrations.workspaces", "list"),
-    "put /mcp-integrations/{mcpIntegrationId}/workspaces": Op("mcp_integrations.workspaces", "update"),
+    "put /mcp-integrations/{mcpIntegrationId}/workspaces": Op(
+        "mcp_integrations.workspaces",
+        "update",
+        omittable={"workspaces": "`global_workspace_access` alone needs no list (optional in the official SDK)"},
+    ),
     "get /mcp-integrations/{mcpIntegrationId}/capabilities": Op("mcp_integrations.capabilities", "list"),
     "put /mcp-integrations/{mcpIntegrationId}/capabilities": Op("mcp_integrations.capabilities", "update"),
     "get /mcp-integrations/{mcpIntegrationId}/metadata": Op("mcp_integrations.metadata", "retrieve"),
@@ -441,7 +479,7 @@ OPERATIONS: dict[str, Op] = {
     "post /mcp-servers": Op("mcp_servers", "create"),
     "get /mcp-servers": Op("mcp_servers", "list"),
     "get /mcp-servers/{mcpServerId}": Op("mcp_servers", "retrieve"),
-    "put /mcp-servers/{mcpServerId}": Op("mcp_servers", "update"),
+    "put /mcp-servers/{mcpServerId}": Op("mcp_servers", "update", no_fields=_NO_FIELDS),
     "delete /mcp-servers/{mcpServerId}": Op("mcp_servers", "delete"),
     "post /mcp-servers/{mcpServerId}/test": Op("mcp_servers", "test"),
     "get /mcp-servers/{mcpServerId}/capabilities": Op("mcp_servers.capabilities", "list"),
@@ -478,7 +516,7 @@ OPERATIONS: dict[str, Op] = {
     "put /policies/rate-limits/{rateLimitsPolicyId}": Op("policies.rate_limits", "update", rename=_RATE_POLICY),
     "delete /policies/rate-limits/{rateLimitsPolicyId}": Op("policies.rate_limits", "delete", rename=_RATE_POLICY),
     # prompts
-    "post /prompts": Op("prompts", "create"),
+    "post /prompts": Op("prompts", "create", omittable={"virtual_key": _OFFICIAL}),
     "get /prompts": Op("prompts", "list"),
     "get /prompts/{promptId}": Op("prompts", "retrieve", rename=_PROMPT),
     "put /prompts/{promptId}": Op(
@@ -964,7 +1002,7 @@ def _build_operation(
                 json_query = True
         if name in PAGE_PARAMETERS or name in ("page_size",) or raw["name"] in SIZE_PARAMETERS:
             annotation = "int"
-        required = bool(raw.get("required")) and name not in op.optional
+        required = bool(raw.get("required")) and name not in op.optional and name not in op.omittable
         default = op.defaults.get(name, "NOT_GIVEN")
         if name in op.defaults:
             required = False
@@ -989,7 +1027,7 @@ def _build_operation(
         props, required_props = spec.properties(body_node)
         alternatives = [m["required"] for m in body_node.get("oneOf", []) if set(m) <= {"required", "description"}]
         one_of = tuple(op.rename.get(wire, snake_case(wire)) for group in alternatives for wire in group)
-        if body_node.get("minProperties"):
+        if body_node.get("minProperties") and not op.no_fields:
             any_of = tuple(op.rename.get(wire, snake_case(wire)) for wire in props)
         for wire, prop in props.items():
             name = op.rename.get(wire, snake_case(wire))
@@ -999,8 +1037,9 @@ def _build_operation(
             if nullable:
                 annotation = f"Optional[{annotation}]"
             doc = clean_text(prop.get("description") or spec.resolve(prop).get("description"))
-            required = wire in required_props and name not in op.optional
+            required = wire in required_props and name not in op.optional and name not in op.omittable
             params.append(Param(wire, name, "body", annotation, required, doc, nullable=nullable, schema=prop))
+    _check_omittable(op, raw_params, operation, spec, method, path)
     for legacy_name, legacy in op.legacy.items():
         params.append(_legacy_param(legacy_name, legacy, params, method, path))
     _check_names(params, method, path)
@@ -1031,6 +1070,24 @@ def _build_operation(
         params_types=param_types,
         source=operation.get("x-source"),
     )
+
+
+def _check_omittable(op: Op, raw_params: list[Schema], operation: Schema, spec: Spec, method: str, path: str) -> None:
+    """Every omittable argument is a query or body argument that the spec marks required (the table stays true)."""
+    required: set[str] = {
+        op.rename.get(p["name"], snake_case(p["name"])) for p in raw_params if p.get("required") and p["in"] == "query"
+    }
+    if "requestBody" in operation:
+        body = spec.resolve(spec.resolve(operation["requestBody"])["content"]["application/json"]["schema"])
+        props, required_props = spec.properties(body)
+        required |= {op.rename.get(wire, snake_case(wire)) for wire in props if wire in required_props}
+        if op.no_fields and not body.get("minProperties"):
+            raise SystemExit(f"{method} {path}: no_fields given, but the spec's body has no minProperties")
+    elif op.no_fields:
+        raise SystemExit(f"{method} {path}: no_fields given, but the operation has no body")
+    stale = sorted(set(op.omittable) - required)
+    if stale:
+        raise SystemExit(f"{method} {path}: omittable {stale} are not required query or body arguments in the spec")
 
 
 def _legacy_param(name: str, legacy: Legacy, params: list[Param], method: str, path: str) -> Param:

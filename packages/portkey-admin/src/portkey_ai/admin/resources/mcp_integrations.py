@@ -23,7 +23,6 @@ from .._base import (
     Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
-    at_least_one_of,
     endpoint,
     json_body,
     path_segment,
@@ -399,17 +398,6 @@ class McpIntegrations(AdminResource["McpIntegrations[Raw]", "McpIntegrations[Str
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
         """
-        at_least_one_of(
-            {
-                "name": name,
-                "description": description,
-                "configurations": configurations,
-                "url": url,
-                "auth_type": auth_type,
-                "transport": transport,
-                "secret_mappings": secret_mappings,
-            }
-        )
         options = admin_options(
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -609,7 +597,7 @@ class McpIntegrationWorkspaces(
         self,
         mcp_integration_id: str,
         *,
-        workspaces: List[McpIntegrationWorkspacesUpdateWorkspacesParam],
+        workspaces: Union[List[McpIntegrationWorkspacesUpdateWorkspacesParam], NotGiven] = NOT_GIVEN,
         global_workspace_access: Union[
             Optional[McpIntegrationWorkspacesUpdateGlobalWorkspaceAccessParam], NotGiven
         ] = NOT_GIVEN,
@@ -984,17 +972,6 @@ class AsyncMcpIntegrations(AsyncAdminResource["AsyncMcpIntegrations[Raw]", "Asyn
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
         """
-        at_least_one_of(
-            {
-                "name": name,
-                "description": description,
-                "configurations": configurations,
-                "url": url,
-                "auth_type": auth_type,
-                "transport": transport,
-                "secret_mappings": secret_mappings,
-            }
-        )
         options = admin_options(
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1196,7 +1173,7 @@ class AsyncMcpIntegrationWorkspaces(
         self,
         mcp_integration_id: str,
         *,
-        workspaces: List[McpIntegrationWorkspacesUpdateWorkspacesParam],
+        workspaces: Union[List[McpIntegrationWorkspacesUpdateWorkspacesParam], NotGiven] = NOT_GIVEN,
         global_workspace_access: Union[
             Optional[McpIntegrationWorkspacesUpdateGlobalWorkspaceAccessParam], NotGiven
         ] = NOT_GIVEN,

@@ -23,7 +23,6 @@ from .._base import (
     Streamed,  # noqa: F401 - in the forward references of the class headers
     TimeoutArg,
     admin_options,
-    at_least_one_of,
     endpoint,
     json_body,
     path_segment,
@@ -436,7 +435,6 @@ class McpServers(AdminResource["McpServers[Raw]", "McpServers[Streamed]", ModeT]
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
         """
-        at_least_one_of({"name": name, "description": description})
         options = admin_options(
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1305,7 +1303,6 @@ class AsyncMcpServers(AsyncAdminResource["AsyncMcpServers[Raw]", "AsyncMcpServer
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
         """
-        at_least_one_of({"name": name, "description": description})
         options = admin_options(
             extra_headers=extra_headers,
             extra_query=extra_query,
