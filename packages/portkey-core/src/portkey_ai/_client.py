@@ -16,6 +16,7 @@ import openai
 from openai import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Timeout
 from typing_extensions import Unpack, override
 
+from ._dropin import install as _install_dropin
 from ._hooks import AsyncPortkeyMixin, SyncPortkeyMixin, prepare_client
 from ._http import httpx
 from ._options import PortkeyOptionsDict
@@ -341,3 +342,7 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
         from .resources.generations import AsyncGenerations
 
         return AsyncGenerations(self)
+
+
+_install_dropin(Portkey, openai.OpenAI)
+_install_dropin(AsyncPortkey, openai.AsyncOpenAI)

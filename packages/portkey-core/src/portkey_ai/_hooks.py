@@ -36,6 +36,7 @@ from typing_extensions import override
 
 from . import _fastparse, _logging
 from ._constants import LOCAL_GATEWAY_URL, PORTKEY_GATEWAY_URL
+from ._dropin import route_undeclared
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -732,6 +733,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
 
     @override
     def _build_request(self, options: FinalRequestOptions, *, retries_taken: int = 0) -> httpx.Request:
+        route_undeclared(options)
         call = CALL.get()
         if call is not None:
             call.retries_taken = retries_taken

@@ -1,0 +1,291 @@
+"""The drop-in adapter: calls written for the official `portkey-ai` SDK work on openai's own resource methods.
+
+One generic mechanism (DECISIONS 22), applied to every resource reached from a client (openai's inherited
+resources, core's Portkey resources) and, through `accept_extra_keywords`, to every portkey-admin method:
+
+- a keyword the installed method does not declare is sent in the JSON body (POST/PUT/PATCH) or the query
+  (GET/DELETE), merged under an explicit `extra_body` / `extra_query` (explicit wins). The accepted names come from
+  the installed method's signature (read once per function), so new openai parameters keep working. The request
+  itself decides between body and query: the undeclared keywords travel in `extra_body` under the `UNDECLARED` key,
+  and `route_undeclared` (called when the request is built) puts them in the query of a GET or DELETE;
+- a few official signatures are restored on top (`OFFICIAL`): `model="portkey-default"` where the official SDK
+  defaults it, positional arguments the official SDK takes (`files.create(file, purpose)`), and
+  `audio.speech.create(..., stream=True)`.
+
+Resources stay instances of openai's classes: each is switched, on first access, to a cached subclass of its own
+class (named like it) whose public methods are wrapped. Static types keep openai's signatures.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
+
+if TYPE_CHECKING:
+    from openai._models import FinalRequestOptions
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "UNDECLARED",
+    "accept_extra_keywords",
+    "adapt_resource",
+    "adapting_property",
+    "install",
+    "route_undeclared",
+    "undeclared_body",
+]
+
+DEFAULT_MODEL: Final = "portkey-default"
+"""The model the official SDK sends when none is given: the gateway's config, virtual key or prompt decides."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_QUERY_METHODS: Final = frozenset({"get", "delete", "head", "options"})
+
+
+UNDECLARED: Final = "__portkey_undeclared__"
+"""The key under which `extra_body` carries the undeclared keywords until the request is built (openai copies
+`extra_body` into a plain dict, so a key is what survives)."""
+
+
+def undeclared_body(undeclared: Mapping[str, object], explicit: Mapping[str, object] | None) -> dict[str, object]:
+    """`extra_body` for a call with `undeclared` keywords besides the `explicit` `extra_body` (which wins)."""
+    body = dict(explicit or {})
+    earlier = body.pop(UNDECLARED, None)
+    body[UNDECLARED] = {**cast("Mapping[str, object]", earlier or {}), **undeclared}
+    return body
+
+
+def route_undeclared(options: FinalRequestOptions) -> None:
+    """Put the undeclared keywords of a call where its HTTP method wants them: the query of a GET or DELETE, else
+    the JSON body; an explicit `extra_body` / `extra_query` value of the same name wins."""
+    extra = options.extra_json
+    if not extra or UNDECLARED not in extra:
+        return
+    body = {name: value for name, value in extra.items() if name != UNDECLARED}
+    undeclared = cast("Mapping[str, object]", extra[UNDECLARED])
+    if options.method.lower() in _QUERY_METHODS:
+        options.params = {**undeclared, **options.params}
+        options.extra_json = body or None
+    else:
+        options.extra_json = {**undeclared, **body}
+
+
+@dataclass(frozen=True, slots=True)
+class Official:
+    """What the official SDK's signature adds to one method: defaults, positional names, `stream=True` as a flag."""
+
+    defaults: Mapping[str, object] = field(default_factory=dict[str, object])
+    positional: tuple[str, ...] = ()
+    stream_flag: bool = False
+    """`stream=True` returns the method of `with_streaming_response` (a context manager of the streamed body)."""
+
+
+_CHAT: Final = Official(defaults={"model": DEFAULT_MODEL})
+OFFICIAL: Final[Mapping[str, Official]] = {
+    "chat.completions.create": _CHAT,
+    "chat.completions.parse": _CHAT,
+    "chat.completions.stream": _CHAT,
+    "beta.chat.completions.parse": _CHAT,
+    "beta.chat.completions.stream": _CHAT,
+    "embeddings.create": _CHAT,
+    "completions.create": Official(defaults={"model": DEFAULT_MODEL, "prompt": None}),
+    "files.create": Official(positional=("file", "purpose")),
+    "audio.speech.create": Official(stream_flag=True),
+}
+"""The official SDK's signatures where they differ from openai's, by method path from the client."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How a method takes keywords: the names it declares, and where undeclared ones go (`None`: nowhere)."""
+
+    accepted: frozenset[str]
+    channel: Literal["extra_body", "extra_query"] | None
+
+
+@functools.cache
+def _shape(func: Callable[..., Any]) -> _Shape:
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return _Shape(frozenset(), None)
+    names = frozenset(p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return _Shape(names, None)
+    channel: Literal["extra_body", "extra_query"] | None = (
+        "extra_body" if "extra_body" in names else "extra_query" if "extra_query" in names else None
+    )
+    return _Shape(names, channel)
+
+
+def _is_async(func: Callable[..., Any]) -> bool:
+    """Whether `func` is, under its decorators (openai's `required_args` wrapper is a plain function), a coroutine
+    function: its adapter is then one too."""
+    return inspect.iscoroutinefunction(inspect.unwrap(func))
+
+
+def _route(shape: _Shape, kwargs: dict[str, Any]) -> None:
+    """Move the keywords `shape` does not declare into its `extra_body` or `extra_query` (explicit values win)."""
+    if shape.channel is None:
+        return
+    undeclared = [name for name in kwargs if name not in shape.accepted]
+    if not undeclared:
+        return
+    extras = {name: kwargs.pop(name) for name in undeclared}
+    if shape.channel == "extra_body":
+        kwargs["extra_body"] = undeclared_body(extras, kwargs.get("extra_body"))
+    else:
+        kwargs["extra_query"] = {**extras, **(kwargs.get("extra_query") or {})}
+
+
+def accept_extra_keywords(method: _F) -> _F:
+    """`method` (a bound method taking `extra_body` and/or `extra_query`) that also takes undeclared keywords.
+
+    They go to the JSON body of a POST/PUT/PATCH and to the query of a GET/DELETE (decided when the request is
+    built, see `route_undeclared`), under the explicit `extra_body` / `extra_query`. A method that already takes `**kwargs` is returned
+    unchanged.
+    """
+    func = cast("Callable[..., Any]", getattr(method, "__func__", method))
+    shape = _shape(func)
+    if shape.channel is None:
+        return method
+    if _is_async(func):
+
+        @functools.wraps(method)
+        async def async_call(*args: Any, **kwargs: Any) -> Any:
+            _route(shape, kwargs)
+            return await method(*args, **kwargs)
+
+        return cast("_F", async_call)
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        _route(shape, kwargs)
+        return method(*args, **kwargs)
+
+    return cast("_F", call)
+
+
+def _prepare(
+    official: Official | None, shape: _Shape, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Any, ...]:
+    if official is not None:
+        if args and official.positional:
+            named, args = args[: len(official.positional)], args[len(official.positional) :]
+            for name, value in zip(official.positional, named, strict=False):
+                if name in kwargs:
+                    raise TypeError(f"got multiple values for argument {name!r}")
+                kwargs[name] = value
+        for name, value in official.defaults.items():
+            kwargs.setdefault(name, value)
+    _route(shape, kwargs)
+    return args
+
+
+def _streamed(official: Official | None, resource: Any, name: str, kwargs: dict[str, Any]) -> Any:
+    """The `with_streaming_response` method to call instead, for an official `stream=True` flag; else `None`."""
+    if official is None or not official.stream_flag or "stream" not in kwargs:
+        return None
+    if kwargs.pop("stream") is not True:
+        return None
+    return getattr(resource.with_streaming_response, name)
+
+
+def _wrap(func: Callable[..., Any], official: Official | None) -> Callable[..., Any]:
+    """`func` (a resource method, unbound) taking the official SDK's calls too."""
+    name = func.__name__
+    if _is_async(func):
+
+        @functools.wraps(func)
+        async def async_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            streamed = _streamed(official, self, name, kwargs)
+            if streamed is not None:
+                return streamed(*args, **kwargs)
+            args = _prepare(official, _shape(func), args, kwargs)
+            return await func(self, *args, **kwargs)
+
+        return async_method
+
+    @functools.wraps(func)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        streamed = _streamed(official, self, name, kwargs)
+        if streamed is not None:
+            return streamed(*args, **kwargs)
+        args = _prepare(official, _shape(func), args, kwargs)
+        return func(self, *args, **kwargs)
+
+    return method
+
+
+_RESPONSE_WRAPPERS: Final = frozenset({"with_raw_response", "with_streaming_response"})
+_adapted: dict[tuple[type[Any], str], type[Any]] = {}
+
+
+def _is_resource(value: object) -> bool:
+    from openai._resource import AsyncAPIResource, SyncAPIResource
+
+    from .resources._base import AsyncResource, SyncResource
+
+    return isinstance(value, SyncAPIResource | AsyncAPIResource | SyncResource | AsyncResource)
+
+
+def _adapted_class(cls: type[Any], path: str) -> type[Any]:
+    """`cls` with every public method wrapped (`_wrap`) and every sub-resource adapted, for the resource at `path`."""
+    key = (cls, path)
+    found = _adapted.get(key)
+    if found is not None:
+        return found
+    namespace: dict[str, Any] = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "__slots__": ()}
+    seen: set[str] = set()
+    for klass in cls.__mro__:
+        if klass is object or klass.__module__ in ("openai._resource", "portkey_ai.resources._base"):
+            continue
+        for name, value in vars(klass).items():
+            if name.startswith("_") or name in seen or name in _RESPONSE_WRAPPERS:
+                continue
+            seen.add(name)
+            if isinstance(value, cached_property):
+                namespace[name] = adapting_property(value.func, f"{path}.{name}")
+            elif inspect.isfunction(value):
+                namespace[name] = _wrap(value, OFFICIAL.get(f"{path}.{name}"))
+    adapted = type(cls.__name__, (cls,), namespace)
+    _adapted[key] = adapted
+    return adapted
+
+
+def adapt_resource(resource: _F, path: str) -> _F:
+    """`resource` (reached at `path` from the client), switched to its adapted class; other values unchanged."""
+    if _is_resource(resource):
+        resource.__class__ = _adapted_class(type(resource), path)
+    return resource
+
+
+def adapting_property(func: Callable[[Any], Any], path: str) -> cached_property[Any]:
+    """A `cached_property` returning what `func` returns, adapted as the resource at `path`."""
+
+    @functools.wraps(func)
+    def get(self: Any) -> Any:
+        return adapt_resource(func(self), path)
+
+    return cached_property(get)
+
+
+def install(client_class: type[Any], openai_class: type[Any]) -> None:
+    """Make every resource attribute of `client_class` (its own and those inherited from `openai_class`) adapted."""
+    for owner in (openai_class, client_class):
+        for name, value in list(vars(owner).items()):
+            if isinstance(value, cached_property) and name not in _RESPONSE_WRAPPERS:
+                if owner is openai_class and (name in vars(client_class) or _shadowed(client_class, name)):
+                    continue
+                prop = adapting_property(value.func, name)
+                prop.__set_name__(client_class, name)
+                setattr(client_class, name, prop)
+
+
+def _shadowed(client_class: type[Any], name: str) -> bool:
+    """Whether a class between `client_class` and openai's client defines `name` (like the mixin's `admin`)."""
+    return any(name in vars(klass) for klass in client_class.__mro__[1:] if klass.__module__.startswith("portkey_ai"))
