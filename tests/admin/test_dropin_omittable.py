@@ -128,7 +128,7 @@ async def test_a_missing_path_argument_is_still_an_error_before_any_request(scri
     client, recorder = scripted_client(lambda request: json_response({}))
 
     with pytest.raises(TypeError, match="slug"):
-        client.configs.update(name="renamed")  # pyright: ignore[reportCallIssue]
+        await resolve(client.configs.update(name="renamed"))  # pyright: ignore[reportCallIssue]
 
     assert recorder.requests == []
 
