@@ -32,7 +32,7 @@ import sys
 import textwrap
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -293,6 +293,8 @@ class Op:
     every one). Path parameters are never omittable: without them there is no URL to call.
     """
     no_fields: str = ""
+    aliases: tuple[str, ...] = ()
+    """Other places (`resource.name`) where the official SDK has the same method; each gets it too."""
     """Why the official call without any body field is accepted where the spec's body has `minProperties` ("" if not)."""
 
 
@@ -329,7 +331,11 @@ OPERATIONS: dict[str, Op] = {
     "get /admin/users/invites": Op("admin.users.invites", "list"),
     "get /admin/users/invites/{inviteId}": Op("admin.users.invites", "retrieve"),
     "delete /admin/users/invites/{inviteId}": Op("admin.users.invites", "delete"),
-    "post /admin/users/invites/{inviteId}/resend": Op("admin.users.invites", "resend"),
+    "post /admin/users/invites/{inviteId}/resend": Op(
+        "admin.users.invites",
+        "resend",
+        aliases=("admin.users.resend",),  # the official async SDK's place for it
+    ),
     "post /admin/workspaces": Op("admin.workspaces", "create"),
     "get /admin/workspaces": Op("admin.workspaces", "list"),
     "get /admin/workspaces/{workspaceId}": Op("admin.workspaces", "retrieve"),
@@ -931,6 +937,8 @@ class Operation:
     params_types: set[str]
     source: str | None = None
     """Where the official SDK sends an operation of the overlay (its `x-source`); None for the spec's own."""
+    alias_of: str | None = None
+    """For a method generated again under an alias (`Op.aliases`): the `resource.name` of the original."""
 
     @property
     def key(self) -> str:
@@ -962,13 +970,20 @@ def build_operations(spec: Spec, registry: TypeRegistry) -> list[Operation]:
     for method, path, operation, item in selected:
         key = f"{method} {path}"
         built = _build_operation(spec, registry, method, path, operation, item, OPERATIONS[key])
-        slot = (built.resource, built.name)
-        if built.name in RESERVED_ATTRIBUTES or built.name.startswith("_"):
-            raise SystemExit(f"{key}: method name {built.name!r} is reserved")
-        if slot in names:
-            raise SystemExit(f"{key} and {names[slot]} both want {built.resource}.{built.name}")
-        names[slot] = key
-        operations.append(built)
+        copies = [built]
+        for alias in OPERATIONS[key].aliases:
+            resource, _, name = alias.rpartition(".")
+            if resource not in RESOURCES:
+                raise SystemExit(f"{key}: alias {alias} of an unknown resource")
+            copies.append(replace(built, resource=resource, name=name, alias_of=f"{built.resource}.{built.name}"))
+        for copy in copies:
+            slot = (copy.resource, copy.name)
+            if copy.name in RESERVED_ATTRIBUTES or copy.name.startswith("_"):
+                raise SystemExit(f"{key}: method name {copy.name!r} is reserved")
+            if slot in names:
+                raise SystemExit(f"{key} and {names[slot]} both want {copy.resource}.{copy.name}")
+            names[slot] = key
+            operations.append(copy)
     return sorted(operations, key=lambda o: (o.resource, o.name))
 
 
@@ -1484,6 +1499,9 @@ def _method_doc(op: Operation, params: list[Param], is_async: bool) -> list[str]
     if op.description and op.description.rstrip(".") != op.summary.rstrip("."):
         lines += [indent + line for line in wrap(op.description, indent)] + [""]
     lines.append(f"{indent}`{op.method.upper()} {op.path}`")
+    if op.alias_of:
+        note = f"The same as `{op.alias_of}`; the official SDK also has it under this name."
+        lines += ["", *[indent + line for line in wrap(note, indent)]]
     if op.source:
         note = f"Not in the published spec: from spec/overlay.yaml, as the official SDK sends it ({op.source})."
         lines += ["", *[indent + line for line in wrap(note, indent)]]

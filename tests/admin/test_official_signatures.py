@@ -53,6 +53,7 @@ OFFICIAL: dict[str, str] = {
     "admin.users.invites.list": "page_size current_page email role status",
     "admin.users.invites.delete": "invite_id",
     "admin.users.invites.resend": "invite_id",
+    "admin.users.resend": "invite_id",  # the official async client's place for it
     "admin.workspaces.create": "name description defaults users",
     "admin.workspaces.retrieve": "workspace_id",
     "admin.workspaces.list": "name page_size current_page exact_name",

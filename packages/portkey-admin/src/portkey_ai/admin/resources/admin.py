@@ -181,6 +181,43 @@ class Users(AdminResource["Users[Raw]", "Users[Streamed]", ModeT]):
         return fetch_page(self._client, "/admin/users", model=UserList, style=_USERS_LIST_PAGES, options=options)
 
     @endpoint
+    def resend(
+        self,
+        invite_id: str,
+        *,
+        extra_headers: Optional[Headers] = None,
+        extra_query: Optional[Query] = None,
+        extra_body: Optional[Body] = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> InvitesResendResponse:
+        """Resend Invite.
+
+        Resend an invite to user for your organization
+
+        `POST /admin/users/invites/{inviteId}/resend`
+
+        The same as `admin.users.invites.resend`; the official SDK also has it under this name.
+
+        Args:
+            invite_id: The `inviteId` path parameter.
+            extra_headers: Headers to send with this request, besides the client's.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request, overriding the client's.
+        """
+        options = admin_options(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return self._client.post(
+            f"/admin/users/invites/{path_segment('invite_id', invite_id)}/resend",
+            cast_to=InvitesResendResponse,
+            options=options,
+        )
+
+    @endpoint
     def retrieve(
         self,
         user_id: str,
@@ -1112,6 +1149,43 @@ class AsyncUsers(AsyncAdminResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", M
             timeout=timeout,
         )
         return AsyncPaginator(self._client, "/admin/users", model=UserList, style=_USERS_LIST_PAGES, options=options)
+
+    @endpoint
+    async def resend(
+        self,
+        invite_id: str,
+        *,
+        extra_headers: Optional[Headers] = None,
+        extra_query: Optional[Query] = None,
+        extra_body: Optional[Body] = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> InvitesResendResponse:
+        """Resend Invite.
+
+        Resend an invite to user for your organization
+
+        `POST /admin/users/invites/{inviteId}/resend`
+
+        The same as `admin.users.invites.resend`; the official SDK also has it under this name.
+
+        Args:
+            invite_id: The `inviteId` path parameter.
+            extra_headers: Headers to send with this request, besides the client's.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request, overriding the client's.
+        """
+        options = admin_options(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._client.post(
+            f"/admin/users/invites/{path_segment('invite_id', invite_id)}/resend",
+            cast_to=InvitesResendResponse,
+            options=options,
+        )
 
     @endpoint
     async def retrieve(
