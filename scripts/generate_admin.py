@@ -5,7 +5,8 @@
     uv run python scripts/generate_admin.py --check    # exit 1 if the committed files are stale
 
 The spec is read from `$PORTKEY_OPENAPI_SPEC`, else from `spec/portkey-openapi/openapi.yaml` in the
-repository. The output is committed, readable code in `packages/portkey-admin/src/portkey_ai/admin/`:
+repository, and merged with `spec/overlay.yaml` (the operations and parameters the official SDK sends that the
+published spec lacks; see `merge_overlay`). The output is committed, readable code in `packages/portkey-admin/src/portkey_ai/admin/`:
 
 - `resources/<attribute>.py`: one sync and one async class per resource, both rendered from the same template
   (`_method` below), so the twins cannot drift; every method is an `@endpoint` and every class generic in its
@@ -31,7 +32,7 @@ import sys
 import textwrap
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -52,12 +53,99 @@ def spec_path() -> Path:
     return Path(configured) if configured else ROOT / "spec" / "portkey-openapi" / "openapi.yaml"
 
 
+OVERLAY_PATH = ROOT / "spec" / "overlay.yaml"
+"""What the official SDK sends that the published spec lacks (see `merge_overlay`)."""
+
+
 def load_spec(path: Path | None = None) -> Schema:
-    """The parsed spec."""
+    """The parsed spec (without the overlay)."""
+    return _load_yaml(path or spec_path())
+
+
+def _load_yaml(path: Path) -> Schema:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with (path or spec_path()).open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         loaded: Schema = yaml.load(handle, Loader=loader)
     return loaded
+
+
+def load_merged_spec(path: Path | None = None, overlay: Path = OVERLAY_PATH) -> Schema:
+    """The spec at `path` (default: `spec_path()`) merged with the overlay: what the generator and Prism read."""
+    return merge_overlay(load_spec(path), _load_yaml(overlay))
+
+
+OVERLAY_PARAMETERS = "x-operation-parameters"
+"""The overlay's list of `{parameters, operations, x-source}`: parameters added to operations of the spec."""
+
+
+def merge_overlay(spec: Schema, overlay: Schema) -> Schema:
+    """`spec` with the overlay's paths, components and extra operation parameters added (neither input is changed).
+
+    - `paths`: a new path is added whole; for a path the spec has, each overlay operation is added to it with the
+      overlay path's `servers` and `parameters` moved into the operation;
+    - `components`: added section by section;
+    - `x-operation-parameters`: each entry's `parameters` are appended to each of its `operations` (`"get /path"`).
+
+    Raises:
+        ValueError: an overlay operation, component or operation parameter clashes with one of the spec (the spec
+            gained it: remove it from the overlay), or an entry of `x-operation-parameters` names an operation
+            that does not exist.
+    """
+    unknown = set(overlay) - {"paths", "components", OVERLAY_PARAMETERS}
+    if unknown:
+        raise ValueError(f"overlay: unsupported top-level keys {sorted(unknown)}")
+    merged = dict(spec)
+    paths: dict[str, Schema] = dict(spec.get("paths") or {})
+    overlay_paths: dict[str, Schema] = overlay.get("paths") or {}
+    for path, item in overlay_paths.items():
+        if path not in paths:
+            paths[path] = item
+            continue
+        existing = dict(paths[path])
+        shared: Schema = {key: item[key] for key in ("servers", "parameters") if key in item}
+        operation: Schema
+        for method, operation in item.items():
+            if method in shared:
+                continue
+            if method not in HTTP_METHODS:
+                raise ValueError(f"overlay: {path}: unsupported key {method!r}")
+            if method in existing:
+                raise ValueError(f"overlay: {method} {path} is already in the spec; remove it from the overlay")
+            existing[method] = {
+                **operation,
+                "servers": operation.get("servers", shared.get("servers", existing.get("servers"))),
+                "parameters": [*shared.get("parameters", []), *operation.get("parameters", [])],
+            }
+        paths[path] = existing
+    components: dict[str, Schema] = dict(spec.get("components") or {})
+    overlay_components: dict[str, Schema] = overlay.get("components") or {}
+    for section, entries in overlay_components.items():
+        current: Schema = dict(components.get(section) or {})
+        clash = sorted(set(current) & set(entries))
+        if clash:
+            raise ValueError(f"overlay: components/{section} {clash} are already in the spec")
+        components[section] = {**current, **entries}
+    merged["paths"] = paths
+    merged["components"] = components
+    resolver = Spec(merged)
+    entries_parameters: list[Schema] = overlay.get(OVERLAY_PARAMETERS) or []
+    for entry in entries_parameters:
+        added: set[tuple[str, str]] = {(p["in"], p["name"]) for p in map(resolver.resolve, entry["parameters"])}
+        keys: list[str] = entry["operations"]
+        for key in keys:
+            method, _, path = key.partition(" ")
+            if method not in paths.get(path, {}):
+                raise ValueError(f"overlay: {OVERLAY_PARAMETERS}: no operation {key!r}")
+            item = dict(paths[path])
+            operation = dict(item[method])
+            present = [*item.get("parameters", []), *operation.get("parameters", [])]
+            taken = sorted(added & {(p["in"], p["name"]) for p in map(resolver.resolve, present)})
+            if taken:
+                raise ValueError(f"overlay: {key} already has the parameters {taken}")
+            operation["parameters"] = [*operation.get("parameters", []), *entry["parameters"]]
+            item[method] = operation
+            paths[path] = item
+    return merged
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -150,6 +238,7 @@ RESOURCES: dict[str, Resource] = {
     "mcp_servers": Resource("McpServers", "MCP servers provisioned in workspaces."),
     "mcp_servers.capabilities": Resource("McpServerCapabilities", "The capabilities of an MCP server."),
     "mcp_servers.connections": Resource("McpServerConnections", "The user connections of an MCP server."),
+    "mcp_servers.metadata": Resource("McpServerMetadataResource", "The metadata an MCP server reports."),
     "mcp_servers.user_access": Resource("McpServerUserAccess", "Which users may use an MCP server."),
     "model_configs": Resource("ModelConfigs", "Model configurations published by Portkey."),
     "model_configs.pricing": Resource("ModelPricing", "The pricing of a provider's model."),
@@ -197,6 +286,16 @@ class Op:
     optional: frozenset[str] = frozenset()
     """Python names the spec marks required that the API documents as optional."""
     legacy: Mapping[str, Legacy] = field(default_factory=dict[str, Legacy])
+    omittable: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Python name -> why: query or body arguments the spec marks required that the official SDK lets you omit.
+
+    The method accepts the official call and sends what was given; the server decides (docs/admin-dropin.md lists
+    every one). Path parameters are never omittable: without them there is no URL to call.
+    """
+    no_fields: str = ""
+    aliases: tuple[str, ...] = ()
+    """Other places (`resource.name`) where the official SDK has the same method; each gets it too."""
+    """Why the official call without any body field is accepted where the spec's body has `minProperties` ("" if not)."""
 
 
 _ANALYTICS_TIME = ("time_of_generation_min", "time_of_generation_max")
@@ -211,6 +310,9 @@ def _group(name: str) -> Op:
     return Op("analytics.groups", name, positional=_ANALYTICS_TIME, optional=_WORKSPACE_SLUG_OPTIONAL)
 
 
+_OFFICIAL = "optional in the official SDK: sent only when given, the server decides"
+_NO_FIELDS = "the official SDK sends the update without any field (`{}`) and lets the server answer"
+
 _PROMPT = {"promptId": "prompt_slug"}
 _PARTIAL = {"promptPartialId": "partial_slug"}
 _USAGE_POLICY = {"policyUsageLimitsId": "policy_id"}
@@ -223,11 +325,17 @@ OPERATIONS: dict[str, Op] = {
     "get /admin/users/{userId}": Op("admin.users", "retrieve"),
     "put /admin/users/{userId}": Op("admin.users", "update"),
     "delete /admin/users/{userId}": Op("admin.users", "delete"),
-    "post /admin/users/invites": Op("admin.users.invites", "create"),
+    "post /admin/users/invites": Op(
+        "admin.users.invites", "create", omittable=dict.fromkeys(("email", "role", "workspaces"), _OFFICIAL)
+    ),
     "get /admin/users/invites": Op("admin.users.invites", "list"),
     "get /admin/users/invites/{inviteId}": Op("admin.users.invites", "retrieve"),
     "delete /admin/users/invites/{inviteId}": Op("admin.users.invites", "delete"),
-    "post /admin/users/invites/{inviteId}/resend": Op("admin.users.invites", "resend"),
+    "post /admin/users/invites/{inviteId}/resend": Op(
+        "admin.users.invites",
+        "resend",
+        aliases=("admin.users.resend",),  # the official async SDK's place for it
+    ),
     "post /admin/workspaces": Op("admin.workspaces", "create"),
     "get /admin/workspaces": Op("admin.workspaces", "list"),
     "get /admin/workspaces/{workspaceId}": Op("admin.workspaces", "retrieve"),
@@ -268,11 +376,15 @@ OPERATIONS: dict[str, Op] = {
     "get /analytics/groups/users": _group("users"),
     "get /analytics/groups/ai-models": _group("ai_models"),
     "get /analytics/groups/metadata/{metadataKey}": _group("metadata"),
+    "get /analytics/groups/workspaces": _group("workspaces"),  # overlay
+    "get /analytics/groups/{group_by}": _group("group_by"),  # overlay
     "get /analytics/summary/cache": Op(
         "analytics.summary", "cache", positional=_ANALYTICS_TIME, optional=_WORKSPACE_SLUG_OPTIONAL
     ),
     # api keys
-    "post /api-keys/{type}/{sub-type}": Op("api_keys", "create"),
+    "post /api-keys/{type}/{sub-type}": Op(
+        "api_keys", "create", omittable=dict.fromkeys(("name", "scopes"), _OFFICIAL)
+    ),
     "get /api-keys": Op("api_keys", "list"),
     "get /api-keys/{id}": Op("api_keys", "retrieve"),
     "put /api-keys/{id}": Op("api_keys", "update"),
@@ -282,9 +394,15 @@ OPERATIONS: dict[str, Op] = {
     "get /audit-logs": Op("audit_logs", "list"),
     # collections
     "post /collections": Op("collections", "create", positional=("name", "workspace_id", "parent_collection_id")),
-    "get /collections": Op("collections", "list"),
+    "get /collections": Op(
+        "collections",
+        "list",
+        omittable={
+            "workspace_id": "with a workspace API key the workspace is the key's (optional in the official SDK)"
+        },
+    ),
     "get /collections/{collectionId}": Op("collections", "retrieve"),
-    "put /collections/{collectionId}": Op("collections", "update"),
+    "put /collections/{collectionId}": Op("collections", "update", omittable={"name": _OFFICIAL}),
     "delete /collections/{collectionId}": Op("collections", "delete"),
     # configs
     "post /configs": Op("configs", "create"),
@@ -300,13 +418,17 @@ OPERATIONS: dict[str, Op] = {
     "put /guardrails/{guardrailId}": Op("guardrails", "update"),
     "delete /guardrails/{guardrailId}": Op("guardrails", "delete"),
     # integrations
-    "post /integrations": Op("integrations", "create"),
+    "post /integrations": Op("integrations", "create", omittable=dict.fromkeys(("name", "ai_provider_id"), _OFFICIAL)),
     "get /integrations": Op("integrations", "list"),
     "get /integrations/{slug}": Op("integrations", "retrieve"),
     "put /integrations/{slug}": Op("integrations", "update"),
     "delete /integrations/{slug}": Op("integrations", "delete"),
     "get /integrations/{slug}/models": Op("integrations.models", "list"),
-    "put /integrations/{slug}/models": Op("integrations.models", "update"),
+    "put /integrations/{slug}/models": Op(
+        "integrations.models",
+        "update",
+        omittable={"models": "`allow_all_models=True` alone needs no list (optional in the official SDK)"},
+    ),
     "delete /integrations/{slug}/models": Op("integrations.models", "delete"),
     "get /integrations/{slug}/workspaces": Op("integrations.workspaces", "list"),
     "put /integrations/{slug}/workspaces": Op(
@@ -326,10 +448,19 @@ OPERATIONS: dict[str, Op] = {
     "delete /labels/{labelId}": Op("labels", "delete"),
     # logs
     "get /logs/{logId}": Op("logs", "retrieve"),
-    "post /logs/exports": Op("logs.exports", "create", legacy={"description": Legacy("body", "description")}),
+    "post /logs/exports": Op(
+        "logs.exports",
+        "create",
+        legacy={"description": Legacy("body", "description")},
+        omittable=dict.fromkeys(("filters", "requested_data"), _OFFICIAL),
+    ),
     "get /logs/exports": Op("logs.exports", "list"),
     "get /logs/exports/{exportId}": Op("logs.exports", "retrieve"),
-    "put /logs/exports/{exportId}": Op("logs.exports", "update"),
+    "put /logs/exports/{exportId}": Op(
+        "logs.exports",
+        "update",
+        omittable={"filters": "an update may change `requested_data` alone (optional in the official SDK)"},
+    ),
     "post /logs/exports/{exportId}/start": Op("logs.exports", "start"),
     "post /logs/exports/{exportId}/cancel": Op("logs.exports", "cancel"),
     "get /logs/exports/{exportId}/download": Op("logs.exports", "download"),
@@ -337,18 +468,24 @@ OPERATIONS: dict[str, Op] = {
     "post /mcp-integrations": Op("mcp_integrations", "create"),
     "get /mcp-integrations": Op("mcp_integrations", "list"),
     "get /mcp-integrations/{mcpIntegrationId}": Op("mcp_integrations", "retrieve"),
-    "put /mcp-integrations/{mcpIntegrationId}": Op("mcp_integrations", "update"),
+    "put /mcp-integrations/{mcpIntegrationId}": Op("mcp_integrations", "update", no_fields=_NO_FIELDS),
     "delete /mcp-integrations/{mcpIntegrationId}": Op("mcp_integrations", "delete"),
     "get /mcp-integrations/{mcpIntegrationId}/workspaces": Op("mcp_integrations.workspaces", "list"),
-    "put /mcp-integrations/{mcpIntegrationId}/workspaces": Op("mcp_integrations.workspaces", "update"),
+    "put /mcp-integrations/{mcpIntegrationId}/workspaces": Op(
+        "mcp_integrations.workspaces",
+        "update",
+        omittable={"workspaces": "`global_workspace_access` alone needs no list (optional in the official SDK)"},
+    ),
     "get /mcp-integrations/{mcpIntegrationId}/capabilities": Op("mcp_integrations.capabilities", "list"),
     "put /mcp-integrations/{mcpIntegrationId}/capabilities": Op("mcp_integrations.capabilities", "update"),
     "get /mcp-integrations/{mcpIntegrationId}/metadata": Op("mcp_integrations.metadata", "retrieve"),
+    "post /mcp-integrations/{mcpIntegrationId}/sync": Op("mcp_integrations", "sync"),  # overlay
+    "post /mcp-integrations/{mcpIntegrationId}/test": Op("mcp_integrations", "test"),  # overlay
     # mcp servers
     "post /mcp-servers": Op("mcp_servers", "create"),
     "get /mcp-servers": Op("mcp_servers", "list"),
     "get /mcp-servers/{mcpServerId}": Op("mcp_servers", "retrieve"),
-    "put /mcp-servers/{mcpServerId}": Op("mcp_servers", "update"),
+    "put /mcp-servers/{mcpServerId}": Op("mcp_servers", "update", no_fields=_NO_FIELDS),
     "delete /mcp-servers/{mcpServerId}": Op("mcp_servers", "delete"),
     "post /mcp-servers/{mcpServerId}/test": Op("mcp_servers", "test"),
     "get /mcp-servers/{mcpServerId}/capabilities": Op("mcp_servers.capabilities", "list"),
@@ -357,6 +494,14 @@ OPERATIONS: dict[str, Op] = {
     "put /mcp-servers/{mcpServerId}/user-access": Op("mcp_servers.user_access", "update"),
     "get /mcp-servers/{mcpServerId}/connections": Op("mcp_servers.connections", "list"),
     "delete /mcp-servers/{mcpServerId}/connections": Op("mcp_servers.connections", "delete"),
+    "get /mcp-servers/{mcpServerId}/tokens": Op("mcp_servers", "get_tokens"),  # overlay
+    "put /mcp-servers/{mcpServerId}/tokens": Op("mcp_servers", "update_tokens"),  # overlay
+    "delete /mcp-servers/{mcpServerId}/tokens": Op("mcp_servers", "delete_tokens"),  # overlay
+    "get /mcp-servers/{mcpServerId}/client-info": Op("mcp_servers", "get_client_info"),  # overlay
+    "post /mcp-servers/{mcpServerId}/capabilities/sync": Op("mcp_servers.capabilities", "sync"),  # overlay
+    "get /mcp-servers/{mcpServerId}/user-access/check": Op("mcp_servers.user_access", "check"),  # overlay
+    "get /mcp-servers/{mcpServerId}/metadata": Op("mcp_servers.metadata", "retrieve"),  # overlay
+    "post /mcp-servers/{mcpServerId}/metadata/sync": Op("mcp_servers.metadata", "sync"),  # overlay
     # model configs
     "get /model-configs/pricing/{provider}/{model}": Op("model_configs.pricing", "retrieve"),
     # policies
@@ -377,7 +522,7 @@ OPERATIONS: dict[str, Op] = {
     "put /policies/rate-limits/{rateLimitsPolicyId}": Op("policies.rate_limits", "update", rename=_RATE_POLICY),
     "delete /policies/rate-limits/{rateLimitsPolicyId}": Op("policies.rate_limits", "delete", rename=_RATE_POLICY),
     # prompts
-    "post /prompts": Op("prompts", "create"),
+    "post /prompts": Op("prompts", "create", omittable={"virtual_key": _OFFICIAL}),
     "get /prompts": Op("prompts", "list"),
     "get /prompts/{promptId}": Op("prompts", "retrieve", rename=_PROMPT),
     "put /prompts/{promptId}": Op(
@@ -790,6 +935,10 @@ class Operation:
     """Body arguments of which at least one must be given (the body schema's `minProperties`)."""
     models: set[str]
     params_types: set[str]
+    source: str | None = None
+    """Where the official SDK sends an operation of the overlay (its `x-source`); None for the spec's own."""
+    alias_of: str | None = None
+    """For a method generated again under an alias (`Op.aliases`): the `resource.name` of the original."""
 
     @property
     def key(self) -> str:
@@ -821,13 +970,20 @@ def build_operations(spec: Spec, registry: TypeRegistry) -> list[Operation]:
     for method, path, operation, item in selected:
         key = f"{method} {path}"
         built = _build_operation(spec, registry, method, path, operation, item, OPERATIONS[key])
-        slot = (built.resource, built.name)
-        if built.name in RESERVED_ATTRIBUTES or built.name.startswith("_"):
-            raise SystemExit(f"{key}: method name {built.name!r} is reserved")
-        if slot in names:
-            raise SystemExit(f"{key} and {names[slot]} both want {built.resource}.{built.name}")
-        names[slot] = key
-        operations.append(built)
+        copies = [built]
+        for alias in OPERATIONS[key].aliases:
+            resource, _, name = alias.rpartition(".")
+            if resource not in RESOURCES:
+                raise SystemExit(f"{key}: alias {alias} of an unknown resource")
+            copies.append(replace(built, resource=resource, name=name, alias_of=f"{built.resource}.{built.name}"))
+        for copy in copies:
+            slot = (copy.resource, copy.name)
+            if copy.name in RESERVED_ATTRIBUTES or copy.name.startswith("_"):
+                raise SystemExit(f"{key}: method name {copy.name!r} is reserved")
+            if slot in names:
+                raise SystemExit(f"{key} and {names[slot]} both want {copy.resource}.{copy.name}")
+            names[slot] = key
+            operations.append(copy)
     return sorted(operations, key=lambda o: (o.resource, o.name))
 
 
@@ -861,7 +1017,7 @@ def _build_operation(
                 json_query = True
         if name in PAGE_PARAMETERS or name in ("page_size",) or raw["name"] in SIZE_PARAMETERS:
             annotation = "int"
-        required = bool(raw.get("required")) and name not in op.optional
+        required = bool(raw.get("required")) and name not in op.optional and name not in op.omittable
         default = op.defaults.get(name, "NOT_GIVEN")
         if name in op.defaults:
             required = False
@@ -886,7 +1042,7 @@ def _build_operation(
         props, required_props = spec.properties(body_node)
         alternatives = [m["required"] for m in body_node.get("oneOf", []) if set(m) <= {"required", "description"}]
         one_of = tuple(op.rename.get(wire, snake_case(wire)) for group in alternatives for wire in group)
-        if body_node.get("minProperties"):
+        if body_node.get("minProperties") and not op.no_fields:
             any_of = tuple(op.rename.get(wire, snake_case(wire)) for wire in props)
         for wire, prop in props.items():
             name = op.rename.get(wire, snake_case(wire))
@@ -896,8 +1052,9 @@ def _build_operation(
             if nullable:
                 annotation = f"Optional[{annotation}]"
             doc = clean_text(prop.get("description") or spec.resolve(prop).get("description"))
-            required = wire in required_props and name not in op.optional
+            required = wire in required_props and name not in op.optional and name not in op.omittable
             params.append(Param(wire, name, "body", annotation, required, doc, nullable=nullable, schema=prop))
+    _check_omittable(op, raw_params, operation, spec, method, path)
     for legacy_name, legacy in op.legacy.items():
         params.append(_legacy_param(legacy_name, legacy, params, method, path))
     _check_names(params, method, path)
@@ -926,7 +1083,26 @@ def _build_operation(
         at_least_one_of=any_of,
         models=models,
         params_types=param_types,
+        source=operation.get("x-source"),
     )
+
+
+def _check_omittable(op: Op, raw_params: list[Schema], operation: Schema, spec: Spec, method: str, path: str) -> None:
+    """Every omittable argument is a query or body argument that the spec marks required (the table stays true)."""
+    required: set[str] = {
+        op.rename.get(p["name"], snake_case(p["name"])) for p in raw_params if p.get("required") and p["in"] == "query"
+    }
+    if "requestBody" in operation:
+        body = spec.resolve(spec.resolve(operation["requestBody"])["content"]["application/json"]["schema"])
+        props, required_props = spec.properties(body)
+        required |= {op.rename.get(wire, snake_case(wire)) for wire in props if wire in required_props}
+        if op.no_fields and not body.get("minProperties"):
+            raise SystemExit(f"{method} {path}: no_fields given, but the spec's body has no minProperties")
+    elif op.no_fields:
+        raise SystemExit(f"{method} {path}: no_fields given, but the operation has no body")
+    stale = sorted(set(op.omittable) - required)
+    if stale:
+        raise SystemExit(f"{method} {path}: omittable {stale} are not required query or body arguments in the spec")
 
 
 def _legacy_param(name: str, legacy: Legacy, params: list[Param], method: str, path: str) -> Param:
@@ -1323,6 +1499,12 @@ def _method_doc(op: Operation, params: list[Param], is_async: bool) -> list[str]
     if op.description and op.description.rstrip(".") != op.summary.rstrip("."):
         lines += [indent + line for line in wrap(op.description, indent)] + [""]
     lines.append(f"{indent}`{op.method.upper()} {op.path}`")
+    if op.alias_of:
+        note = f"The same as `{op.alias_of}`; the official SDK also has it under this name."
+        lines += ["", *[indent + line for line in wrap(note, indent)]]
+    if op.source:
+        note = f"Not in the published spec: from spec/overlay.yaml, as the official SDK sends it ({op.source})."
+        lines += ["", *[indent + line for line in wrap(note, indent)]]
     if op.page:
         what = (
             "`await` it for the first page, or `async for` over every item"
@@ -1569,7 +1751,7 @@ def ruff_format(path: Path, text: str) -> str:
 
 def render_all(spec_file: Path | None = None) -> dict[Path, str]:
     """Every generated file, by path (Python files formatted with ruff)."""
-    spec = Spec(load_spec(spec_file))
+    spec = Spec(load_merged_spec(spec_file))
     registry = TypeRegistry(spec)
     operations = build_operations(spec, registry)
     _check_class_names(registry)

@@ -18,7 +18,7 @@ from tests.servers.fake_provider import FakeProvider
 from tests.servers.node_servers import (
     NodeServer,
     ServerUnavailable,
-    patched_prism_spec,
+    prism_spec,
     spec_source,
     start_gateway,
     start_prism,
@@ -80,11 +80,12 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeServer]:
 
 @pytest.fixture(scope="session")
 def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeServer]:
-    """Prism mocking the official spec (``.base_url`` has no ``/v1``: Prism serves the spec's paths as they are)."""
+    """Prism mocking the official spec merged with spec/overlay.yaml (``.base_url`` has no ``/v1``: Prism serves the
+    spec's paths as they are)."""
     try:
         source = spec_source()
         log_dir = tmp_path_factory.mktemp("prism")
-        server = start_prism(patched_prism_spec(source, log_dir), log_dir)
+        server = start_prism(prism_spec(source, log_dir), log_dir)
     except ServerUnavailable as exc:
         unavailable(str(exc))
     try:

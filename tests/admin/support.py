@@ -48,10 +48,10 @@ def spec_file() -> Path | None:
 
 @cache
 def raw_spec() -> Schema:
-    """The parsed spec (the caller made sure it exists)."""
+    """The parsed spec merged with spec/overlay.yaml, as the generator reads it (the caller made sure it exists)."""
     path = spec_file()
     assert path is not None
-    loaded: Schema = generator().load_spec(path)
+    loaded: Schema = generator().load_merged_spec(path)
     return loaded
 
 
@@ -189,7 +189,8 @@ def arguments(operation: Any, *, minimal: bool = False) -> dict[str, object]:
 
     With `minimal`, only the arguments the method requires, the path parameters, one argument of an "exactly one
     of" or "at least one of" group, and those the spec requires but the method does not (the generator's
-    `optional` overrides, documented there).
+    `optional` and `omittable` overrides, and one field where the spec wants a non-empty body but `no_fields` lets
+    the method send none), so that Prism accepts the request.
 
     Comma-separated query filters are given as lists and JSON-encoded ones as mappings, so the client's encoding is
     exercised; date-times in bodies are `datetime` objects.
@@ -199,8 +200,11 @@ def arguments(operation: Any, *, minimal: bool = False) -> dict[str, object]:
     if operation.has_body:
         request_body = _resolve(raw_spec()["paths"][operation.path][operation.method]["requestBody"])
         body = cast(dict[str, object], sample(request_body["content"]["application/json"]["schema"], python=True))
-    needed = set(generator().OPERATIONS[operation.key].optional)
+    table = generator().OPERATIONS[operation.key]
+    needed = set(table.optional) | set(table.omittable)
     needed |= {p.name for p in operation.params if p.location == "path"}
+    if table.no_fields:
+        needed |= {next(p.name for p in operation.params if p.location == "body")}
     needed |= set(operation.exactly_one_of[:1]) | set(operation.at_least_one_of[:1])
     for param in operation.params:
         if param.legacy is not None or (minimal and not param.required and param.name not in needed):

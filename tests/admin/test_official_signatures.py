@@ -36,7 +36,7 @@ GRAPHS = [
 ]
 GRAPH_ARGUMENTS = (
     "time_of_generation_min time_of_generation_max total_units_min total_units_max cost_min cost_max status_code "
-    "virtual_keys configs workspace_slug api_key_ids ai_org_model prompt_slug metadata"
+    "virtual_keys configs workspace_slug api_key_ids ai_org_model prompt_slug metadata cache_status"
 )
 PROMPT_FIELDS = (
     "name collection_id string parameters virtual_key model functions tools tool_choice version_description "
@@ -53,6 +53,7 @@ OFFICIAL: dict[str, str] = {
     "admin.users.invites.list": "page_size current_page email role status",
     "admin.users.invites.delete": "invite_id",
     "admin.users.invites.resend": "invite_id",
+    "admin.users.resend": "invite_id",  # the official async client's place for it
     "admin.workspaces.create": "name description defaults users",
     "admin.workspaces.retrieve": "workspace_id",
     "admin.workspaces.list": "name page_size current_page exact_name",
@@ -122,6 +123,21 @@ OFFICIAL: dict[str, str] = {
     "analytics.groups.ai_models": "time_of_generation_min time_of_generation_max",
     "analytics.groups.metadata": "metadata_key time_of_generation_min time_of_generation_max",
     "analytics.summary.cache": "time_of_generation_min time_of_generation_max workspace_slug",
+    "analytics.groups.workspaces": "time_of_generation_min time_of_generation_max",
+    "analytics.groups.group_by": "group_by time_of_generation_min time_of_generation_max columns include_total",
+    "mcp_integrations.sync": "mcp_integration_id server_info capabilities",
+    "mcp_integrations.test": "mcp_integration_id",
+    "mcp_servers.get_tokens": "mcp_server_id",
+    "mcp_servers.update_tokens": "mcp_server_id access_token refresh_token",
+    "mcp_servers.delete_tokens": "mcp_server_id",
+    "mcp_servers.get_client_info": "mcp_server_id",
+    "mcp_servers.capabilities.sync": "mcp_server_id capabilities",
+    "mcp_servers.user_access.check": "mcp_server_id",
+    "mcp_servers.metadata.retrieve": "mcp_server_id",
+    "mcp_servers.metadata.sync": (
+        "mcp_server_id server_name server_version protocol_version title description website_url icons "
+        "capability_flags instructions"
+    ),
     "mcp_servers.create": "name mcp_integration_id description workspace_id slug",
     "mcp_servers.list": "workspace_id current_page page_size id search",
     "mcp_servers.retrieve": "mcp_server_id",

@@ -556,6 +556,13 @@ def _mode(resource: AnyResource) -> type:
     return type(resource._mode)
 
 
+def _bound(method: Any) -> Any:
+    """The bound method under a method's wrappers."""
+    bound = inspect.unwrap(method, stop=inspect.ismethod)
+    assert inspect.ismethod(bound), method
+    return bound
+
+
 def _check_twins(client: Portkey | AsyncPortkey, base: type) -> list[str]:
     """Check every resource object of `client` and its two twins; the dotted names of the resources seen."""
     seen: list[str] = []
@@ -574,9 +581,11 @@ def _check_twins(client: Portkey | AsyncPortkey, base: type) -> list[str]:
             assert [_mode(getattr(twin, name)) for name in subs] == [mode] * len(subs), dotted
             for name in methods:
                 plain, wrapped = getattr(resource, name), getattr(twin, name)
-                assert inspect.ismethod(plain), (dotted, name)
-                assert wrapped.__wrapped__.__func__ is plain.__func__, (dotted, name)
-                assert wrapped.__wrapped__.__self__ is twin, (dotted, name)
+                # each is the bound method under the catch-all keyword wrapper (and the response wrapper)
+                bound_plain, bound_twin = _bound(plain), _bound(wrapped)
+                assert bound_plain.__self__ is resource, (dotted, name)
+                assert bound_twin.__func__ is bound_plain.__func__, (dotted, name)
+                assert bound_twin.__self__ is twin, (dotted, name)
                 assert inspect.signature(wrapped) == inspect.signature(plain), (dotted, name)
                 assert wrapped.__doc__ == plain.__doc__, (dotted, name)
         assert resource.with_raw_response is resource.with_raw_response, dotted

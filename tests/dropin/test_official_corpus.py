@@ -60,10 +60,8 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     ),
     "admin.workspaces.users.create": _REPEATS_IDENTIFIER,
     "admin.workspaces.users.update": _REPEATS_IDENTIFIER,
-    "async admin.users.resend": (
-        "the official AsyncPortkey has `resend` on `admin.users` instead of `admin.users.invites` (reference "
-        "section 10 #16); this client has `admin.users.invites.resend` on both clients"
-    ),
+    "api_keys.create": _REPEATS_IDENTIFIER,
+    "api_keys.update": _REPEATS_IDENTIFIER,
     "async beta.threads.create_and_run_stream": _ASYNC_STREAM_MANAGER,
     "async beta.threads.runs.create_and_stream": _ASYNC_STREAM_MANAGER,
     "async beta.threads.runs.poll": _GET_DROPS_CATCH_ALL,
@@ -164,10 +162,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
 must still differ from the corpus's `default_headers` on a plain `models.list()`)."""
 
 PENDING: dict[str, str] = {
-    "admin.users.invites.create": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Invites.create() "
-        "missing 3 required keyword-only arguments: 'email', 'workspaces', and 'role'"
-    ),
     "admin.users.invites.list": (
         "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
         "where this client sends them): decide which to send"
@@ -176,40 +170,18 @@ PENDING: dict[str, str] = {
         "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
         "where this client sends them): decide which to send"
     ),
-    "admin.workspaces.list": "rejects the official catch-all keyword (issue 11 item 2)",
+    "admin.workspaces.list": (
+        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
+        "where this client sends them): decide which to send"
+    ),
     "admin.workspaces.users.list": (
         "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
         "where this client sends them): decide which to send"
     ),
-    "analytics.graphs.cache_hit_rate": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.cache_latency": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.cost": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.errors": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.errors_rate": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.errors_stacks": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.errors_status_codes": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.feedbacks": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.feedbacks_ai_models": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.feedbacks_scores": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.feedbacks_weighted": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.latency": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.requests": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.requests_rescued": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.tokens": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.users": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.graphs.users_requests": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.groups.ai_models": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.groups.group_by": "missing method (issue 11 item 5)",
-    "analytics.groups.metadata": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.groups.users": "rejects the official catch-all keyword (issue 11 item 2)",
-    "analytics.groups.workspaces": "missing method (issue 11 item 5)",
-    "analytics.summary.cache": "rejects the official catch-all keyword (issue 11 item 2)",
-    "api_keys.create": "rejects the official catch-all keyword (issue 11 item 2)",
     "api_keys.list": (
         "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
         "where this client sends them): decide which to send"
     ),
-    "api_keys.update": "rejects the official catch-all keyword (issue 11 item 2)",
     "beta.assistants.create": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Assistants.create()"
         " missing 1 required keyword-only argument: 'model'"
@@ -267,14 +239,6 @@ PENDING: dict[str, str] = {
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
         "Completions.update() missing 1 required keyword-only argument: 'metadata'"
     ),
-    "collections.list": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Collections.list() "
-        "missing 1 required keyword-only argument: 'workspace_id'"
-    ),
-    "collections.update": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
-        "Collections.update() missing 1 required keyword-only argument: 'name'"
-    ),
     "completions.normal_create": (
         "missing: an official helper that create() dispatches to (public name); add an alias or document it"
     ),
@@ -289,68 +253,26 @@ PENDING: dict[str, str] = {
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.update() "
         "missing 1 required keyword-only argument: 'value'"
     ),
-    "guardrails.create": "rejects the official catch-all keyword (issue 11 item 2)",
     "guardrails.list": (
         "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
         "where this client sends them): decide which to send"
     ),
-    "guardrails.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "integrations.create": "rejects the official catch-all keyword (issue 11 item 2)",
     "integrations.list": (
         "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
         "where this client sends them): decide which to send"
     ),
-    "integrations.models.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "integrations.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "integrations.workspaces.update": "rejects the official catch-all keyword (issue 11 item 2)",
     "logs.create": (
         "raises before sending: ValueError: `logs.create` needs `request` and `response` (or `logs=[...]` for "
         "several logs)"
     ),
-    "logs.exports.create": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): LogExports.create()"
-        " missing 2 required keyword-only arguments: 'filters' and 'requested_data'"
-    ),
-    "logs.exports.update": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): LogExports.update()"
-        " missing 1 required keyword-only argument: 'filters'"
-    ),
-    "mcp_integrations.capabilities.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_integrations.create": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_integrations.list": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_integrations.sync": "missing method (issue 11 item 5)",
-    "mcp_integrations.test": "missing method (issue 11 item 5)",
-    "mcp_integrations.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_integrations.workspaces.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_servers.capabilities.sync": "missing method (issue 11 item 5)",
-    "mcp_servers.capabilities.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_servers.create": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_servers.delete_tokens": "missing method (issue 11 item 5)",
-    "mcp_servers.get_client_info": "missing method (issue 11 item 5)",
-    "mcp_servers.get_tokens": "missing method (issue 11 item 5)",
-    "mcp_servers.list": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_servers.metadata.retrieve": "missing method (issue 11 item 5)",
-    "mcp_servers.metadata.sync": "missing method (issue 11 item 5)",
-    "mcp_servers.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "mcp_servers.update_tokens": "missing method (issue 11 item 5)",
-    "mcp_servers.user_access.check": "missing method (issue 11 item 5)",
-    "mcp_servers.user_access.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "prompts.create": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Prompts.create() "
-        "missing 1 required keyword-only argument: 'virtual_key'"
-    ),
-    "providers.create": "rejects the official catch-all keyword (issue 11 item 2)",
     "providers.list": (
         "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
         "where this client sends them): decide which to send"
     ),
-    "providers.update": "rejects the official catch-all keyword (issue 11 item 2)",
-    "virtual_keys.create": "rejects the official catch-all keyword (issue 11 item 2)",
     "virtual_keys.list": (
         "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
         "where this client sends them): decide which to send"
     ),
-    "virtual_keys.update": "rejects the official catch-all keyword (issue 11 item 2)",
 }
 """Differences not resolved yet (same keys as `KNOWN_DIFFERENCES`); each entry is work left, to be emptied."""
 

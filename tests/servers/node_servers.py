@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import importlib.util
 import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Any, Final
 
 __all__ = [
     "GATEWAY_DIR",
@@ -26,6 +29,7 @@ __all__ = [
     "NodeServer",
     "ServerUnavailable",
     "patched_prism_spec",
+    "prism_spec",
     "spec_source",
     "start_gateway",
     "start_prism",
@@ -35,6 +39,8 @@ SERVERS_DIR: Final = Path(__file__).resolve().parent
 REPO_ROOT: Final = SERVERS_DIR.parents[1]
 GATEWAY_DIR: Final = SERVERS_DIR / "gateway"
 PRISM_DIR: Final = SERVERS_DIR / "prism"
+OVERLAY: Final = REPO_ROOT / "spec" / "overlay.yaml"
+GENERATOR: Final = REPO_ROOT / "scripts" / "generate_admin.py"
 INSTALL_HINT: Final = "run scripts/install-test-servers"
 
 _GATEWAY_PACKAGE: Final = "@portkey-ai/gateway"
@@ -234,6 +240,41 @@ def patched_prism_spec(source: Path, dest_dir: Path) -> Path:
     patched = dest_dir / "openapi.yaml"
     patched.write_text("".join(lines), encoding="utf-8")
     return patched
+
+
+def prism_spec(source: Path, dest_dir: Path, *, overlay: Path = OVERLAY) -> Path:
+    """Write what Prism serves: the spec patched by :func:`patched_prism_spec`, merged with ``overlay`` (the
+    operations the official SDK sends that the spec lacks) by the admin generator's ``merge_overlay``; return its path.
+
+    The merged document is written as JSON (``openapi.json`` beside the patched copy).
+    """
+    patched = patched_prism_spec(source, dest_dir)
+    generator = _admin_generator()
+    merged = generator.load_merged_spec(patched, overlay)
+    destination = dest_dir / "openapi.json"
+    destination.write_text(json.dumps(merged, default=_json_default), encoding="utf-8")
+    return destination
+
+
+def _admin_generator() -> Any:
+    """``scripts/generate_admin.py`` as the module ``generate_admin`` (it holds the one spec + overlay merge)."""
+    loaded = sys.modules.get("generate_admin")
+    if loaded is not None:
+        return loaded
+    spec = importlib.util.spec_from_file_location("generate_admin", GENERATOR)
+    if spec is None or spec.loader is None:
+        raise ServerUnavailable(f"cannot load {GENERATOR}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generate_admin"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _json_default(value: object) -> str:
+    """Dates the YAML loader parsed (unquoted examples) back to their ISO text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def start_prism(spec: Path, log_dir: Path, *, timeout: float = 90.0) -> NodeServer:

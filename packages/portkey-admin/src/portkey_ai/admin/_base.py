@@ -20,6 +20,10 @@ twins on async resources). `endpoint.__get__` is overloaded on the mode, so type
 names the two derived classes (`class Configs(AdminResource["Configs[Raw]", "Configs[Streamed]", ModeT])`), which
 is what types `with_raw_response` and `with_streaming_response` without generating them per class.
 
+Every mode also takes the official SDK's catch-all keywords: `endpoint` wraps the bound method with core's
+`accept_extra_keywords` (`portkey_ai._dropin`), so a keyword the method does not declare reaches the JSON body of a
+POST/PUT/PATCH or the query of a GET/DELETE, under the explicit `extra_body` / `extra_query`.
+
 openai's underscore imports used here (present in openai 2.45+ and 3.x), besides those of
 `portkey_ai.resources._base`: `openai._constants.RAW_RESPONSE_HEADER` (the marker header of the wrappers, removed
 from the options a page keeps for its next pages) and, for annotations only, `LegacyAPIResponse`,
@@ -41,6 +45,7 @@ from openai import NotGiven, RequestOptions
 from openai._constants import RAW_RESPONSE_HEADER
 from typing_extensions import ParamSpec, TypeVar
 
+from portkey_ai._dropin import accept_extra_keywords
 from portkey_ai.resources._base import (
     AsyncResource,
     Body,
@@ -327,6 +332,11 @@ class endpoint(Generic[_P, _R_co]):
     """The decorator of every generated method: the method itself on a resource in `Parsed` mode, the method wrapped
     by openai's raw or streamed response wrappers in `Raw` and `Streamed` mode (typed by the overloads below).
 
+    In every mode the method also takes the official SDK's catch-all keywords: one it does not declare goes to the
+    JSON body of a POST/PUT/PATCH or the query of a GET/DELETE, under the explicit `extra_body` / `extra_query`
+    (core's one mechanism, `portkey_ai._dropin.accept_extra_keywords`, which routes by the request's HTTP method).
+    Static types keep the declared signature.
+
     Accessed on the class (`Configs.list`), it is the undecorated function.
     """
 
@@ -368,7 +378,7 @@ class endpoint(Generic[_P, _R_co]):
     ) -> Callable[..., Any]:
         if instance is None:
             return self._method
-        bound: Callable[..., Any] = MethodType(self._method, instance)
+        bound: Callable[..., Any] = accept_extra_keywords(MethodType(self._method, instance))
         mode: ResponseMode = instance._mode  # pyright: ignore[reportPrivateUsage]
         if isinstance(mode, Raw):
             if isinstance(instance, AsyncAdminResource):

@@ -181,6 +181,43 @@ class Users(AdminResource["Users[Raw]", "Users[Streamed]", ModeT]):
         return fetch_page(self._client, "/admin/users", model=UserList, style=_USERS_LIST_PAGES, options=options)
 
     @endpoint
+    def resend(
+        self,
+        invite_id: str,
+        *,
+        extra_headers: Optional[Headers] = None,
+        extra_query: Optional[Query] = None,
+        extra_body: Optional[Body] = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> InvitesResendResponse:
+        """Resend Invite.
+
+        Resend an invite to user for your organization
+
+        `POST /admin/users/invites/{inviteId}/resend`
+
+        The same as `admin.users.invites.resend`; the official SDK also has it under this name.
+
+        Args:
+            invite_id: The `inviteId` path parameter.
+            extra_headers: Headers to send with this request, besides the client's.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request, overriding the client's.
+        """
+        options = admin_options(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return self._client.post(
+            f"/admin/users/invites/{path_segment('invite_id', invite_id)}/resend",
+            cast_to=InvitesResendResponse,
+            options=options,
+        )
+
+    @endpoint
     def retrieve(
         self,
         user_id: str,
@@ -257,9 +294,9 @@ class Invites(AdminResource["Invites[Raw]", "Invites[Streamed]", ModeT]):
     def create(
         self,
         *,
-        email: str,
-        workspaces: List[WorkspaceInviteParam],
-        role: Literal["admin", "member"],
+        email: Union[str, NotGiven] = NOT_GIVEN,
+        workspaces: Union[List[WorkspaceInviteParam], NotGiven] = NOT_GIVEN,
+        role: Union[Literal["admin", "member"], NotGiven] = NOT_GIVEN,
         workspace_api_key_details: Union[InvitesCreateWorkspaceApiKeyDetailsParam, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
@@ -1114,6 +1151,43 @@ class AsyncUsers(AsyncAdminResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", M
         return AsyncPaginator(self._client, "/admin/users", model=UserList, style=_USERS_LIST_PAGES, options=options)
 
     @endpoint
+    async def resend(
+        self,
+        invite_id: str,
+        *,
+        extra_headers: Optional[Headers] = None,
+        extra_query: Optional[Query] = None,
+        extra_body: Optional[Body] = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> InvitesResendResponse:
+        """Resend Invite.
+
+        Resend an invite to user for your organization
+
+        `POST /admin/users/invites/{inviteId}/resend`
+
+        The same as `admin.users.invites.resend`; the official SDK also has it under this name.
+
+        Args:
+            invite_id: The `inviteId` path parameter.
+            extra_headers: Headers to send with this request, besides the client's.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request, overriding the client's.
+        """
+        options = admin_options(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._client.post(
+            f"/admin/users/invites/{path_segment('invite_id', invite_id)}/resend",
+            cast_to=InvitesResendResponse,
+            options=options,
+        )
+
+    @endpoint
     async def retrieve(
         self,
         user_id: str,
@@ -1190,9 +1264,9 @@ class AsyncInvites(AsyncAdminResource["AsyncInvites[Raw]", "AsyncInvites[Streame
     async def create(
         self,
         *,
-        email: str,
-        workspaces: List[WorkspaceInviteParam],
-        role: Literal["admin", "member"],
+        email: Union[str, NotGiven] = NOT_GIVEN,
+        workspaces: Union[List[WorkspaceInviteParam], NotGiven] = NOT_GIVEN,
+        role: Union[Literal["admin", "member"], NotGiven] = NOT_GIVEN,
         workspace_api_key_details: Union[InvitesCreateWorkspaceApiKeyDetailsParam, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
-from typing import List, Optional, Union
+from typing import Any, Dict, List, Literal, Optional, Union
 
 from openai import NOT_GIVEN, NotGiven
 
@@ -46,6 +46,7 @@ from ..types.models import (
     AnalyticsGraphsTokensResponse,
     AnalyticsGraphsUsersRequestsResponse,
     AnalyticsGraphsUsersResponse,
+    AnalyticsGroupResponse,
     AnalyticsGroupsAiModelsResponse,
     AnalyticsGroupsAiModelsResponseData,
     AnalyticsGroupsMetadataResponse,
@@ -68,9 +69,13 @@ __all__ = [
 
 _ANALYTICS_GROUPS_AI_MODELS_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
+_ANALYTICS_GROUPS_GROUP_BY_PAGES = PageStyle("current_page", "page_size", 0, "data")
+
 _ANALYTICS_GROUPS_METADATA_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 _ANALYTICS_GROUPS_USERS_PAGES = PageStyle("current_page", "page_size", 0, "data")
+
+_ANALYTICS_GROUPS_WORKSPACES_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
 class Analytics(AdminResource["Analytics[Raw]", "Analytics[Streamed]", ModeT]):
@@ -121,6 +126,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -156,6 +162,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -185,6 +192,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -224,6 +232,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -259,6 +268,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -288,6 +298,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -327,6 +338,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -362,6 +374,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -391,6 +404,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -430,6 +444,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -465,6 +480,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -494,6 +510,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -533,6 +550,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -568,6 +586,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -597,6 +616,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -636,6 +656,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -671,6 +692,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -700,6 +722,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -739,6 +762,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -774,6 +798,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -803,6 +828,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -842,6 +868,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -877,6 +904,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -906,6 +934,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -945,6 +974,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -980,6 +1010,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1009,6 +1040,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1048,6 +1080,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1083,6 +1116,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1112,6 +1146,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1151,6 +1186,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1186,6 +1222,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1215,6 +1252,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1254,6 +1292,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1289,6 +1328,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1318,6 +1358,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1357,6 +1398,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1392,6 +1434,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1421,6 +1464,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1460,6 +1504,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1495,6 +1540,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1524,6 +1570,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1563,6 +1610,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1598,6 +1646,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1627,6 +1676,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1666,6 +1716,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1701,6 +1752,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1730,6 +1782,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1769,6 +1822,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1804,6 +1858,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1833,6 +1888,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1878,6 +1934,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -1917,6 +1974,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -1948,6 +2006,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1960,6 +2019,115 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
             "/analytics/groups/ai-models",
             model=AnalyticsGroupsAiModelsResponse,
             style=_ANALYTICS_GROUPS_AI_MODELS_PAGES,
+            options=options,
+        )
+
+    @endpoint
+    def group_by(
+        self,
+        group_by: Literal["ai_service", "model", "status_code", "api_key", "config", "workspace", "provider", "prompt"],
+        time_of_generation_min: Union[str, datetime],
+        time_of_generation_max: Union[str, datetime],
+        *,
+        workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
+        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
+        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
+        cost_min: Union[float, NotGiven] = NOT_GIVEN,
+        cost_max: Union[float, NotGiven] = NOT_GIVEN,
+        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        current_page: Union[int, NotGiven] = NOT_GIVEN,
+        page_size: Union[int, NotGiven] = NOT_GIVEN,
+        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
+        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
+        order_by: Union[str, NotGiven] = NOT_GIVEN,
+        order_by_type: Union[Literal["asc", "desc"], NotGiven] = NOT_GIVEN,
+        columns: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        include_total: Union[bool, NotGiven] = NOT_GIVEN,
+        extra_headers: Optional[Headers] = None,
+        extra_query: Optional[Query] = None,
+        extra_body: Optional[Body] = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> SyncPage[AnalyticsGroupResponse, Dict[str, Any]]:
+        """Get data grouped by a dimension.
+
+        `GET /analytics/groups/{group_by}`
+
+        Not in the published spec: from spec/overlay.yaml, as the official SDK sends it (analytics.py
+        AnalyticsGroups.group_by).
+
+        Returns the first page; iterate it for every item of every page.
+
+        Args:
+            group_by: The dimension to group by.
+            time_of_generation_min: Minimum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
+            time_of_generation_max: Maximum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
+            workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
+                taken into consideration. If an organisation API key is used and no workspace slug is passed,
+                default workspace will be used.
+            total_units_min: Minimum total units (tokens)
+            total_units_max: Maximum total units (tokens)
+            cost_min: Minimum cost (in cents)
+            cost_max: Maximum cost (in cents)
+            status_code: Comma separated response status codes
+            virtual_keys: Comma separated virtual key slugs
+            configs: Comma separated config slugs
+            api_key_ids: Comma separated API key UUIDs
+            current_page: Current page number
+            page_size: Number of items per page
+            metadata: Stringifed json object with key value metadata pairs
+            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
+                as a separator for each provider and model combination
+            prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
+            order_by: Field to order results by
+            order_by_type: The order of the results.
+            columns: Comma-separated columns to return.
+            include_total: Whether to include the total across all groups.
+            extra_headers: Headers to send with this request, besides the client's.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request, overriding the client's.
+        """
+        options = admin_options(
+            query={
+                "workspace_slug": workspace_slug,
+                "time_of_generation_min": time_of_generation_min,
+                "time_of_generation_max": time_of_generation_max,
+                "total_units_min": total_units_min,
+                "total_units_max": total_units_max,
+                "cost_min": cost_min,
+                "cost_max": cost_max,
+                "status_code": status_code,
+                "virtual_keys": virtual_keys,
+                "configs": configs,
+                "api_key_ids": api_key_ids,
+                "current_page": current_page,
+                "page_size": page_size,
+                "metadata": metadata,
+                "ai_org_model": ai_org_model,
+                "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
+                "order_by": order_by,
+                "order_by_type": order_by_type,
+                "columns": columns,
+                "include_total": include_total,
+            },
+            json_query=frozenset({"metadata"}),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return fetch_page(
+            self._client,
+            f"/analytics/groups/{path_segment('group_by', group_by)}",
+            model=AnalyticsGroupResponse,
+            style=_ANALYTICS_GROUPS_GROUP_BY_PAGES,
             options=options,
         )
 
@@ -1992,6 +2160,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -2032,6 +2201,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -2063,6 +2233,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2106,6 +2277,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -2145,6 +2317,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -2176,6 +2349,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2188,6 +2362,101 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
             "/analytics/groups/users",
             model=AnalyticsGroupsUsersResponse,
             style=_ANALYTICS_GROUPS_USERS_PAGES,
+            options=options,
+        )
+
+    @endpoint
+    def workspaces(
+        self,
+        time_of_generation_min: Union[str, datetime],
+        time_of_generation_max: Union[str, datetime],
+        *,
+        workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
+        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
+        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
+        cost_min: Union[float, NotGiven] = NOT_GIVEN,
+        cost_max: Union[float, NotGiven] = NOT_GIVEN,
+        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        current_page: Union[int, NotGiven] = NOT_GIVEN,
+        page_size: Union[int, NotGiven] = NOT_GIVEN,
+        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
+        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
+        extra_headers: Optional[Headers] = None,
+        extra_query: Optional[Query] = None,
+        extra_body: Optional[Body] = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> SyncPage[AnalyticsGroupResponse, Dict[str, Any]]:
+        """Get workspace grouped data.
+
+        `GET /analytics/groups/workspaces`
+
+        Not in the published spec: from spec/overlay.yaml, as the official SDK sends it (analytics.py
+        AnalyticsGroups.workspaces).
+
+        Returns the first page; iterate it for every item of every page.
+
+        Args:
+            time_of_generation_min: Minimum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
+            time_of_generation_max: Maximum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
+            workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
+                taken into consideration. If an organisation API key is used and no workspace slug is passed,
+                default workspace will be used.
+            total_units_min: Minimum total units (tokens)
+            total_units_max: Maximum total units (tokens)
+            cost_min: Minimum cost (in cents)
+            cost_max: Maximum cost (in cents)
+            status_code: Comma separated response status codes
+            virtual_keys: Comma separated virtual key slugs
+            configs: Comma separated config slugs
+            api_key_ids: Comma separated API key UUIDs
+            current_page: Current page number
+            page_size: Number of items per page
+            metadata: Stringifed json object with key value metadata pairs
+            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
+                as a separator for each provider and model combination
+            prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
+            extra_headers: Headers to send with this request, besides the client's.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request, overriding the client's.
+        """
+        options = admin_options(
+            query={
+                "workspace_slug": workspace_slug,
+                "time_of_generation_min": time_of_generation_min,
+                "time_of_generation_max": time_of_generation_max,
+                "total_units_min": total_units_min,
+                "total_units_max": total_units_max,
+                "cost_min": cost_min,
+                "cost_max": cost_max,
+                "status_code": status_code,
+                "virtual_keys": virtual_keys,
+                "configs": configs,
+                "api_key_ids": api_key_ids,
+                "current_page": current_page,
+                "page_size": page_size,
+                "metadata": metadata,
+                "ai_org_model": ai_org_model,
+                "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
+            },
+            json_query=frozenset({"metadata"}),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return fetch_page(
+            self._client,
+            "/analytics/groups/workspaces",
+            model=AnalyticsGroupResponse,
+            style=_ANALYTICS_GROUPS_WORKSPACES_PAGES,
             options=options,
         )
 
@@ -2347,6 +2616,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -2382,6 +2652,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -2411,6 +2682,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2450,6 +2722,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -2485,6 +2758,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -2514,6 +2788,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2553,6 +2828,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -2588,6 +2864,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -2617,6 +2894,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2656,6 +2934,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -2691,6 +2970,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -2720,6 +3000,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2759,6 +3040,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -2794,6 +3076,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -2823,6 +3106,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2862,6 +3146,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -2897,6 +3182,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -2926,6 +3212,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2965,6 +3252,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3000,6 +3288,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3029,6 +3318,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3068,6 +3358,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3103,6 +3394,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3132,6 +3424,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3171,6 +3464,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3206,6 +3500,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3235,6 +3530,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3274,6 +3570,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3309,6 +3606,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3338,6 +3636,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3377,6 +3676,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3412,6 +3712,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3441,6 +3742,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3480,6 +3782,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3515,6 +3818,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3544,6 +3848,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3583,6 +3888,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3618,6 +3924,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3647,6 +3954,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3686,6 +3994,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3721,6 +4030,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3750,6 +4060,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3789,6 +4100,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3824,6 +4136,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3853,6 +4166,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3892,6 +4206,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -3927,6 +4242,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -3956,6 +4272,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3995,6 +4312,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -4030,6 +4348,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -4059,6 +4378,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4104,6 +4424,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -4143,6 +4464,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -4174,6 +4496,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4186,6 +4509,115 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
             "/analytics/groups/ai-models",
             model=AnalyticsGroupsAiModelsResponse,
             style=_ANALYTICS_GROUPS_AI_MODELS_PAGES,
+            options=options,
+        )
+
+    @endpoint
+    def group_by(
+        self,
+        group_by: Literal["ai_service", "model", "status_code", "api_key", "config", "workspace", "provider", "prompt"],
+        time_of_generation_min: Union[str, datetime],
+        time_of_generation_max: Union[str, datetime],
+        *,
+        workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
+        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
+        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
+        cost_min: Union[float, NotGiven] = NOT_GIVEN,
+        cost_max: Union[float, NotGiven] = NOT_GIVEN,
+        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        current_page: Union[int, NotGiven] = NOT_GIVEN,
+        page_size: Union[int, NotGiven] = NOT_GIVEN,
+        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
+        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
+        order_by: Union[str, NotGiven] = NOT_GIVEN,
+        order_by_type: Union[Literal["asc", "desc"], NotGiven] = NOT_GIVEN,
+        columns: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        include_total: Union[bool, NotGiven] = NOT_GIVEN,
+        extra_headers: Optional[Headers] = None,
+        extra_query: Optional[Query] = None,
+        extra_body: Optional[Body] = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> AsyncPaginator[AnalyticsGroupResponse, Dict[str, Any]]:
+        """Get data grouped by a dimension.
+
+        `GET /analytics/groups/{group_by}`
+
+        Not in the published spec: from spec/overlay.yaml, as the official SDK sends it (analytics.py
+        AnalyticsGroups.group_by).
+
+        Returns the first page; `await` it for the first page, or `async for` over every item.
+
+        Args:
+            group_by: The dimension to group by.
+            time_of_generation_min: Minimum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
+            time_of_generation_max: Maximum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
+            workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
+                taken into consideration. If an organisation API key is used and no workspace slug is passed,
+                default workspace will be used.
+            total_units_min: Minimum total units (tokens)
+            total_units_max: Maximum total units (tokens)
+            cost_min: Minimum cost (in cents)
+            cost_max: Maximum cost (in cents)
+            status_code: Comma separated response status codes
+            virtual_keys: Comma separated virtual key slugs
+            configs: Comma separated config slugs
+            api_key_ids: Comma separated API key UUIDs
+            current_page: Current page number
+            page_size: Number of items per page
+            metadata: Stringifed json object with key value metadata pairs
+            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
+                as a separator for each provider and model combination
+            prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
+            order_by: Field to order results by
+            order_by_type: The order of the results.
+            columns: Comma-separated columns to return.
+            include_total: Whether to include the total across all groups.
+            extra_headers: Headers to send with this request, besides the client's.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request, overriding the client's.
+        """
+        options = admin_options(
+            query={
+                "workspace_slug": workspace_slug,
+                "time_of_generation_min": time_of_generation_min,
+                "time_of_generation_max": time_of_generation_max,
+                "total_units_min": total_units_min,
+                "total_units_max": total_units_max,
+                "cost_min": cost_min,
+                "cost_max": cost_max,
+                "status_code": status_code,
+                "virtual_keys": virtual_keys,
+                "configs": configs,
+                "api_key_ids": api_key_ids,
+                "current_page": current_page,
+                "page_size": page_size,
+                "metadata": metadata,
+                "ai_org_model": ai_org_model,
+                "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
+                "order_by": order_by,
+                "order_by_type": order_by_type,
+                "columns": columns,
+                "include_total": include_total,
+            },
+            json_query=frozenset({"metadata"}),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return AsyncPaginator(
+            self._client,
+            f"/analytics/groups/{path_segment('group_by', group_by)}",
+            model=AnalyticsGroupResponse,
+            style=_ANALYTICS_GROUPS_GROUP_BY_PAGES,
             options=options,
         )
 
@@ -4218,6 +4650,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -4258,6 +4691,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -4289,6 +4723,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4332,6 +4767,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
         trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
         prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -4371,6 +4807,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
             trace_id: Comma separated trace IDs
             span_id: Comma separated span IDs
             prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
@@ -4402,6 +4839,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
                 "trace_id": trace_id,
                 "span_id": span_id,
                 "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4414,6 +4852,101 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
             "/analytics/groups/users",
             model=AnalyticsGroupsUsersResponse,
             style=_ANALYTICS_GROUPS_USERS_PAGES,
+            options=options,
+        )
+
+    @endpoint
+    def workspaces(
+        self,
+        time_of_generation_min: Union[str, datetime],
+        time_of_generation_max: Union[str, datetime],
+        *,
+        workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
+        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
+        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
+        cost_min: Union[float, NotGiven] = NOT_GIVEN,
+        cost_max: Union[float, NotGiven] = NOT_GIVEN,
+        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        current_page: Union[int, NotGiven] = NOT_GIVEN,
+        page_size: Union[int, NotGiven] = NOT_GIVEN,
+        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
+        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
+        cache_status: Union[str, NotGiven] = NOT_GIVEN,
+        extra_headers: Optional[Headers] = None,
+        extra_query: Optional[Query] = None,
+        extra_body: Optional[Body] = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> AsyncPaginator[AnalyticsGroupResponse, Dict[str, Any]]:
+        """Get workspace grouped data.
+
+        `GET /analytics/groups/workspaces`
+
+        Not in the published spec: from spec/overlay.yaml, as the official SDK sends it (analytics.py
+        AnalyticsGroups.workspaces).
+
+        Returns the first page; `await` it for the first page, or `async for` over every item.
+
+        Args:
+            time_of_generation_min: Minimum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
+            time_of_generation_max: Maximum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
+            workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
+                taken into consideration. If an organisation API key is used and no workspace slug is passed,
+                default workspace will be used.
+            total_units_min: Minimum total units (tokens)
+            total_units_max: Maximum total units (tokens)
+            cost_min: Minimum cost (in cents)
+            cost_max: Maximum cost (in cents)
+            status_code: Comma separated response status codes
+            virtual_keys: Comma separated virtual key slugs
+            configs: Comma separated config slugs
+            api_key_ids: Comma separated API key UUIDs
+            current_page: Current page number
+            page_size: Number of items per page
+            metadata: Stringifed json object with key value metadata pairs
+            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
+                as a separator for each provider and model combination
+            prompt_slug: Comma separated prompt slugs
+            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
+            extra_headers: Headers to send with this request, besides the client's.
+            extra_query: Query parameters to add to this request.
+            extra_body: JSON fields to add to this request's body.
+            timeout: Timeout of this request, overriding the client's.
+        """
+        options = admin_options(
+            query={
+                "workspace_slug": workspace_slug,
+                "time_of_generation_min": time_of_generation_min,
+                "time_of_generation_max": time_of_generation_max,
+                "total_units_min": total_units_min,
+                "total_units_max": total_units_max,
+                "cost_min": cost_min,
+                "cost_max": cost_max,
+                "status_code": status_code,
+                "virtual_keys": virtual_keys,
+                "configs": configs,
+                "api_key_ids": api_key_ids,
+                "current_page": current_page,
+                "page_size": page_size,
+                "metadata": metadata,
+                "ai_org_model": ai_org_model,
+                "prompt_slug": prompt_slug,
+                "cache_status": cache_status,
+            },
+            json_query=frozenset({"metadata"}),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return AsyncPaginator(
+            self._client,
+            "/analytics/groups/workspaces",
+            model=AnalyticsGroupResponse,
+            style=_ANALYTICS_GROUPS_WORKSPACES_PAGES,
             options=options,
         )
 

@@ -56,14 +56,14 @@ class ApiKeys(AdminResource["ApiKeys[Raw]", "ApiKeys[Streamed]", ModeT]):
         type: Literal["organisation", "workspace"],
         sub_type: Literal["user", "service"],
         *,
-        name: str,
-        scopes: List[str],
+        name: Union[str, NotGiven] = NOT_GIVEN,
         description: Union[str, NotGiven] = NOT_GIVEN,
         organisation_id: Union[str, NotGiven] = NOT_GIVEN,
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
         user_id: Union[str, NotGiven] = NOT_GIVEN,
         rate_limits: Union[Optional[List[ApiKeysCreateRateLimitsParam]], NotGiven] = NOT_GIVEN,
         usage_limits: Union[UsageLimitsParam, NotGiven] = NOT_GIVEN,
+        scopes: Union[List[str], NotGiven] = NOT_GIVEN,
         defaults: Union[ApiKeysCreateDefaultsParam, NotGiven] = NOT_GIVEN,
         alert_emails: Union[List[str], NotGiven] = NOT_GIVEN,
         expires_at: Union[Optional[Union[str, datetime]], NotGiven] = NOT_GIVEN,
@@ -83,7 +83,6 @@ class ApiKeys(AdminResource["ApiKeys[Raw]", "ApiKeys[Streamed]", ModeT]):
             type: The `type` path parameter.
             sub_type: The `sub-type` path parameter.
             name: The `name` field.
-            scopes: The `scopes` field.
             description: The `description` field.
             organisation_id: Organisation ID. Optional when calling via an org-level API key (picked from auth
                 context).
@@ -91,6 +90,7 @@ class ApiKeys(AdminResource["ApiKeys[Raw]", "ApiKeys[Streamed]", ModeT]):
             user_id: **Required** when sub-type path parameter is 'user'. Not required when sub-type is 'service'.
             rate_limits: The `rate_limits` field.
             usage_limits: The `usage_limits` field.
+            scopes: The `scopes` field.
             defaults: The `defaults` field.
             alert_emails: The `alert_emails` field.
             expires_at: ISO 8601 datetime at which this key expires. Must not exceed the org/workspace maximum TTL
@@ -358,14 +358,14 @@ class AsyncApiKeys(AsyncAdminResource["AsyncApiKeys[Raw]", "AsyncApiKeys[Streame
         type: Literal["organisation", "workspace"],
         sub_type: Literal["user", "service"],
         *,
-        name: str,
-        scopes: List[str],
+        name: Union[str, NotGiven] = NOT_GIVEN,
         description: Union[str, NotGiven] = NOT_GIVEN,
         organisation_id: Union[str, NotGiven] = NOT_GIVEN,
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
         user_id: Union[str, NotGiven] = NOT_GIVEN,
         rate_limits: Union[Optional[List[ApiKeysCreateRateLimitsParam]], NotGiven] = NOT_GIVEN,
         usage_limits: Union[UsageLimitsParam, NotGiven] = NOT_GIVEN,
+        scopes: Union[List[str], NotGiven] = NOT_GIVEN,
         defaults: Union[ApiKeysCreateDefaultsParam, NotGiven] = NOT_GIVEN,
         alert_emails: Union[List[str], NotGiven] = NOT_GIVEN,
         expires_at: Union[Optional[Union[str, datetime]], NotGiven] = NOT_GIVEN,
@@ -385,7 +385,6 @@ class AsyncApiKeys(AsyncAdminResource["AsyncApiKeys[Raw]", "AsyncApiKeys[Streame
             type: The `type` path parameter.
             sub_type: The `sub-type` path parameter.
             name: The `name` field.
-            scopes: The `scopes` field.
             description: The `description` field.
             organisation_id: Organisation ID. Optional when calling via an org-level API key (picked from auth
                 context).
@@ -393,6 +392,7 @@ class AsyncApiKeys(AsyncAdminResource["AsyncApiKeys[Raw]", "AsyncApiKeys[Streame
             user_id: **Required** when sub-type path parameter is 'user'. Not required when sub-type is 'service'.
             rate_limits: The `rate_limits` field.
             usage_limits: The `usage_limits` field.
+            scopes: The `scopes` field.
             defaults: The `defaults` field.
             alert_emails: The `alert_emails` field.
             expires_at: ISO 8601 datetime at which this key expires. Must not exceed the org/workspace maximum TTL

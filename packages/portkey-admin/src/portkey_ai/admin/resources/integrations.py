@@ -84,9 +84,9 @@ class Integrations(AdminResource["Integrations[Raw]", "Integrations[Streamed]", 
     def create(
         self,
         *,
-        name: str,
-        ai_provider_id: str,
+        name: Union[str, NotGiven] = NOT_GIVEN,
         slug: Union[str, NotGiven] = NOT_GIVEN,
+        ai_provider_id: Union[str, NotGiven] = NOT_GIVEN,
         key: Union[str, NotGiven] = NOT_GIVEN,
         description: Union[str, NotGiven] = NOT_GIVEN,
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
@@ -118,8 +118,8 @@ class Integrations(AdminResource["Integrations[Raw]", "Integrations[Streamed]", 
 
         Args:
             name: Human-readable name for the integration
-            ai_provider_id: ID of the base AI provider
             slug: URL-friendly identifier (auto-generated if not provided)
+            ai_provider_id: ID of the base AI provider
             key: API key for the provider (if required)
             description: Optional description of the integration
             workspace_id: Workspace ID (for workspace-scoped integrations)
@@ -434,7 +434,7 @@ class IntegrationModels(AdminResource["IntegrationModels[Raw]", "IntegrationMode
         self,
         slug: str,
         *,
-        models: List[ModelUpdateRequestParam],
+        models: Union[List[ModelUpdateRequestParam], NotGiven] = NOT_GIVEN,
         allow_all_models: Union[bool, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
@@ -593,9 +593,9 @@ class AsyncIntegrations(AsyncAdminResource["AsyncIntegrations[Raw]", "AsyncInteg
     async def create(
         self,
         *,
-        name: str,
-        ai_provider_id: str,
+        name: Union[str, NotGiven] = NOT_GIVEN,
         slug: Union[str, NotGiven] = NOT_GIVEN,
+        ai_provider_id: Union[str, NotGiven] = NOT_GIVEN,
         key: Union[str, NotGiven] = NOT_GIVEN,
         description: Union[str, NotGiven] = NOT_GIVEN,
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
@@ -627,8 +627,8 @@ class AsyncIntegrations(AsyncAdminResource["AsyncIntegrations[Raw]", "AsyncInteg
 
         Args:
             name: Human-readable name for the integration
-            ai_provider_id: ID of the base AI provider
             slug: URL-friendly identifier (auto-generated if not provided)
+            ai_provider_id: ID of the base AI provider
             key: API key for the provider (if required)
             description: Optional description of the integration
             workspace_id: Workspace ID (for workspace-scoped integrations)
@@ -945,7 +945,7 @@ class AsyncIntegrationModels(
         self,
         slug: str,
         *,
-        models: List[ModelUpdateRequestParam],
+        models: Union[List[ModelUpdateRequestParam], NotGiven] = NOT_GIVEN,
         allow_all_models: Union[bool, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,

@@ -126,32 +126,35 @@ class LogExports(AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]
     def create(
         self,
         *,
-        filters: GenerationsFilterSchemaParam,
-        requested_data: List[
-            Literal[
-                "id",
-                "trace_id",
-                "created_at",
-                "request",
-                "response",
-                "is_success",
-                "ai_org",
-                "ai_model",
-                "req_units",
-                "res_units",
-                "total_units",
-                "request_url",
-                "cost",
-                "cost_currency",
-                "response_time",
-                "response_status_code",
-                "mode",
-                "config",
-                "prompt_slug",
-                "metadata",
-            ]
-        ],
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
+        filters: Union[GenerationsFilterSchemaParam, NotGiven] = NOT_GIVEN,
+        requested_data: Union[
+            List[
+                Literal[
+                    "id",
+                    "trace_id",
+                    "created_at",
+                    "request",
+                    "response",
+                    "is_success",
+                    "ai_org",
+                    "ai_model",
+                    "req_units",
+                    "res_units",
+                    "total_units",
+                    "request_url",
+                    "cost",
+                    "cost_currency",
+                    "response_time",
+                    "response_status_code",
+                    "mode",
+                    "config",
+                    "prompt_slug",
+                    "metadata",
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         description: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
@@ -163,9 +166,9 @@ class LogExports(AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]
         `POST /logs/exports`
 
         Args:
+            workspace_id: The `workspace_id` field.
             filters: The `filters` field.
             requested_data: The `requested_data` field.
-            workspace_id: The `workspace_id` field.
             description: Not in the API spec; sent for compatibility with the official SDK.
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
@@ -330,8 +333,8 @@ class LogExports(AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]
         self,
         export_id: str,
         *,
-        filters: GenerationsFilterSchemaParam,
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
+        filters: Union[GenerationsFilterSchemaParam, NotGiven] = NOT_GIVEN,
         requested_data: Union[
             List[
                 Literal[
@@ -370,8 +373,8 @@ class LogExports(AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]
 
         Args:
             export_id: The `exportId` path parameter.
-            filters: The `filters` field.
             workspace_id: The `workspace_id` field.
+            filters: The `filters` field.
             requested_data: The `requested_data` field.
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
@@ -474,32 +477,35 @@ class AsyncLogExports(AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExport
     async def create(
         self,
         *,
-        filters: GenerationsFilterSchemaParam,
-        requested_data: List[
-            Literal[
-                "id",
-                "trace_id",
-                "created_at",
-                "request",
-                "response",
-                "is_success",
-                "ai_org",
-                "ai_model",
-                "req_units",
-                "res_units",
-                "total_units",
-                "request_url",
-                "cost",
-                "cost_currency",
-                "response_time",
-                "response_status_code",
-                "mode",
-                "config",
-                "prompt_slug",
-                "metadata",
-            ]
-        ],
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
+        filters: Union[GenerationsFilterSchemaParam, NotGiven] = NOT_GIVEN,
+        requested_data: Union[
+            List[
+                Literal[
+                    "id",
+                    "trace_id",
+                    "created_at",
+                    "request",
+                    "response",
+                    "is_success",
+                    "ai_org",
+                    "ai_model",
+                    "req_units",
+                    "res_units",
+                    "total_units",
+                    "request_url",
+                    "cost",
+                    "cost_currency",
+                    "response_time",
+                    "response_status_code",
+                    "mode",
+                    "config",
+                    "prompt_slug",
+                    "metadata",
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         description: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
@@ -511,9 +517,9 @@ class AsyncLogExports(AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExport
         `POST /logs/exports`
 
         Args:
+            workspace_id: The `workspace_id` field.
             filters: The `filters` field.
             requested_data: The `requested_data` field.
-            workspace_id: The `workspace_id` field.
             description: Not in the API spec; sent for compatibility with the official SDK.
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
@@ -678,8 +684,8 @@ class AsyncLogExports(AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExport
         self,
         export_id: str,
         *,
-        filters: GenerationsFilterSchemaParam,
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
+        filters: Union[GenerationsFilterSchemaParam, NotGiven] = NOT_GIVEN,
         requested_data: Union[
             List[
                 Literal[
@@ -718,8 +724,8 @@ class AsyncLogExports(AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExport
 
         Args:
             export_id: The `exportId` path parameter.
-            filters: The `filters` field.
             workspace_id: The `workspace_id` field.
+            filters: The `filters` field.
             requested_data: The `requested_data` field.
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.

@@ -78,11 +78,11 @@ class Prompts(AdminResource["Prompts[Raw]", "Prompts[Streamed]", ModeT]):
         collection_id: str,
         string: str,
         parameters: Mapping[str, Any],
-        virtual_key: str,
         functions: Union[List[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         tools: Union[List[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         tool_choice: Union[Mapping[str, Any], NotGiven] = NOT_GIVEN,
         model: Union[str, NotGiven] = NOT_GIVEN,
+        virtual_key: Union[str, NotGiven] = NOT_GIVEN,
         version_description: Union[str, NotGiven] = NOT_GIVEN,
         template_metadata: Union[Mapping[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
@@ -99,11 +99,11 @@ class Prompts(AdminResource["Prompts[Raw]", "Prompts[Streamed]", ModeT]):
             collection_id: UUID or slug of the collection
             string: Prompt template in string format
             parameters: Parameters for the prompt
-            virtual_key: The virtual key to use for the prompt
             functions: Functions for the prompt
             tools: Tools for the prompt
             tool_choice: Tool Choice for the prompt
             model: The model to use for the prompt
+            virtual_key: The virtual key to use for the prompt
             version_description: The description of the prompt version
             template_metadata: Metadata for the prompt
             extra_headers: Headers to send with this request, besides the client's.
@@ -788,11 +788,11 @@ class AsyncPrompts(AsyncAdminResource["AsyncPrompts[Raw]", "AsyncPrompts[Streame
         collection_id: str,
         string: str,
         parameters: Mapping[str, Any],
-        virtual_key: str,
         functions: Union[List[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         tools: Union[List[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         tool_choice: Union[Mapping[str, Any], NotGiven] = NOT_GIVEN,
         model: Union[str, NotGiven] = NOT_GIVEN,
+        virtual_key: Union[str, NotGiven] = NOT_GIVEN,
         version_description: Union[str, NotGiven] = NOT_GIVEN,
         template_metadata: Union[Mapping[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
@@ -809,11 +809,11 @@ class AsyncPrompts(AsyncAdminResource["AsyncPrompts[Raw]", "AsyncPrompts[Streame
             collection_id: UUID or slug of the collection
             string: Prompt template in string format
             parameters: Parameters for the prompt
-            virtual_key: The virtual key to use for the prompt
             functions: Functions for the prompt
             tools: Tools for the prompt
             tool_choice: Tool Choice for the prompt
             model: The model to use for the prompt
+            virtual_key: The virtual key to use for the prompt
             version_description: The description of the prompt version
             template_metadata: Metadata for the prompt
             extra_headers: Headers to send with this request, besides the client's.

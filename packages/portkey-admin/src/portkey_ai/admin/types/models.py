@@ -67,6 +67,7 @@ __all__ = [
     "AnalyticsGraphsUsersResponse",
     "AnalyticsGraphsUsersResponseDataPoints",
     "AnalyticsGraphsUsersResponseSummary",
+    "AnalyticsGroupResponse",
     "AnalyticsGroupsAiModelsResponse",
     "AnalyticsGroupsAiModelsResponseData",
     "AnalyticsGroupsMetadataResponse",
@@ -172,6 +173,8 @@ __all__ = [
     "McpIntegrationListItem",
     "McpIntegrationListResponse",
     "McpIntegrationMetadata",
+    "McpIntegrationSyncResponse",
+    "McpIntegrationTestResponse",
     "McpIntegrationWorkspaceItem",
     "McpIntegrationWorkspacesLegacyResponse",
     "McpIntegrationWorkspacesListResponse",
@@ -184,6 +187,7 @@ __all__ = [
     "McpServerCapabilitiesCountsTools",
     "McpServerCapabilitiesListResponse",
     "McpServerCapabilityItem",
+    "McpServerClientInfo",
     "McpServerConnectionDeleteResponse",
     "McpServerConnectionItem",
     "McpServerConnectionsListResponse",
@@ -191,8 +195,11 @@ __all__ = [
     "McpServerListItem",
     "McpServerListResponse",
     "McpServerMcpIntegrationDetails",
+    "McpServerMetadata",
     "McpServerTestResponse",
+    "McpServerTokens",
     "McpServerUserAccessBulkUpdateResponse",
+    "McpServerUserAccessCheck",
     "McpServerUserAccessItem",
     "McpServerUserAccessListResponse",
     "MistralModerationParameters",
@@ -937,6 +944,15 @@ class AnalyticsGraphsUsersResponse(AdminModel):
     """An array of data points, each with a timestamp and metrics"""
     object: Literal["analytics-graph"]
     """The type of object being returned"""
+
+
+class AnalyticsGroupResponse(AdminModel):
+    """Metrics grouped by a dimension (types/analytics_type.py AnalyticsGroupResponse)."""
+
+    object: str
+    total: int
+    """Total records present across all pages"""
+    data: List[Dict[str, Any]]
 
 
 class AnalyticsGroupsAiModelsResponseData(AdminModel):
@@ -2896,6 +2912,24 @@ class McpIntegrationMetadata(AdminModel):
     sync_error: Optional[str] = None
 
 
+class McpIntegrationSyncResponse(AdminModel):
+    """The result of an MCP integration sync (types/mcp_integration_type.py McpIntegrationSyncResponse)."""
+
+    success: Optional[bool] = None
+    message: Optional[str] = None
+    details: Optional[Dict[str, Any]] = None
+    object: Optional[str] = None
+
+
+class McpIntegrationTestResponse(AdminModel):
+    """The result of an MCP integration test (types/mcp_integration_type.py McpIntegrationTestResponse)."""
+
+    success: Optional[bool] = None
+    message: Optional[str] = None
+    details: Optional[Dict[str, Any]] = None
+    object: Optional[str] = None
+
+
 class McpIntegrationWorkspaceItem(AdminModel):
     """The `McpIntegrationWorkspaceItem` object of the Portkey API (the spec does not describe it)."""
 
@@ -3025,6 +3059,14 @@ class McpServerCapabilitiesListResponse(AdminModel):
     has_more: Optional[bool] = None
 
 
+class McpServerClientInfo(AdminModel):
+    """The OAuth client of an MCP server (types/mcp_servers_type.py McpServerClientInfoResponse)."""
+
+    client_id: Optional[str] = None
+    client_secret: Optional[str] = None
+    object: Optional[str] = None
+
+
 class McpServerConnectionDeleteResponse(AdminModel):
     """The `McpServerConnectionDeleteResponse` object of the Portkey API (the spec does not describe it)."""
 
@@ -3084,6 +3126,21 @@ class McpServerListResponse(AdminModel):
     total: Optional[int] = None
 
 
+class McpServerMetadata(AdminModel):
+    """The metadata an MCP server reports (types/mcp_servers_type.py McpServerMetadataResponse)."""
+
+    server_name: Optional[str] = None
+    server_version: Optional[str] = None
+    protocol_version: Optional[str] = None
+    title: Optional[str] = None
+    description: Optional[str] = None
+    website_url: Optional[str] = None
+    icons: Optional[Dict[str, Any]] = None
+    capability_flags: Optional[Dict[str, Any]] = None
+    instructions: Optional[str] = None
+    object: Optional[str] = None
+
+
 class McpServerTestResponse(AdminModel):
     """The `McpServerTestResponse` object of the Portkey API (the spec does not describe it)."""
 
@@ -3097,10 +3154,26 @@ class McpServerTestResponse(AdminModel):
     """Error message when success is false"""
 
 
+class McpServerTokens(AdminModel):
+    """The OAuth tokens of an MCP server (types/mcp_servers_type.py McpServerTokensResponse)."""
+
+    access_token: Optional[str] = None
+    refresh_token: Optional[str] = None
+    expires_at: Optional[str] = None
+    object: Optional[str] = None
+
+
 class McpServerUserAccessBulkUpdateResponse(AdminModel):
     """The `McpServerUserAccessBulkUpdateResponse` object of the Portkey API (the spec does not describe it)."""
 
     success: Optional[bool] = None
+
+
+class McpServerUserAccessCheck(AdminModel):
+    """Whether the caller may use an MCP server (types/mcp_servers_type.py McpServerUserAccessCheckResponse)."""
+
+    has_access: Optional[bool] = None
+    object: Optional[str] = None
 
 
 class McpServerUserAccessItem(AdminModel):
