@@ -162,33 +162,19 @@ KNOWN_DIFFERENCES: dict[str, str] = {
 must still differ from the corpus's `default_headers` on a plain `models.list()`)."""
 
 PENDING: dict[str, str] = {
-    "admin.users.invites.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
-    ),
-    "admin.users.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
-    ),
+    "admin.users.invites.list": 'paging defaults differ, decide which to send: query official [["currentPage", "0"]], ours []',
+    "admin.users.list": 'paging defaults differ, decide which to send: query official [["currentPage", "0"]], ours []',
     "admin.workspaces.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
+        'paging defaults differ, decide which to send: query official [["currentPage", "0"], ["custom_param", '
+        '"corpus"]], ours [["custom_param", "corpus"]]'
     ),
-    "admin.workspaces.users.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
-    ),
-    "api_keys.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
-    ),
+    "admin.workspaces.users.list": 'paging defaults differ, decide which to send: query official [["current_page", "0"]], ours []',
+    "api_keys.list": 'paging defaults differ, decide which to send: query official [["current_page", "0"]], ours []',
     "beta.assistants.create": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Assistants.create()"
         " missing 1 required keyword-only argument: 'model'"
     ),
-    "beta.realtime.sessions.create": (
-        'the official SDK defaults `model` to "portkey-default" here too (issue 11 item 1)'
-    ),
+    "beta.realtime.sessions.create": 'the official SDK defaults `model` to "portkey-default" here too (issue 11 item 1)',
     "beta.threads.create_and_run": (
         "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): create_and_run()"
         " takes 1 argument(s) but 2 were given"
@@ -201,16 +187,12 @@ PENDING: dict[str, str] = {
         "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): "
         "Messages.update() takes 2 positional arguments but 3 were given"
     ),
-    "beta.threads.normal_create_and_run": (
-        "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
+    "beta.threads.normal_create_and_run": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
     "beta.threads.runs.cancel": (
         "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): Runs.cancel() "
         "takes 2 positional arguments but 3 were given"
     ),
-    "beta.threads.runs.normal_create": (
-        "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
+    "beta.threads.runs.normal_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
     "beta.threads.runs.retrieve": (
         "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): Runs.retrieve() "
         "takes 2 positional arguments but 3 positional arguments (and 1 keyword-only argument"
@@ -219,32 +201,20 @@ PENDING: dict[str, str] = {
         "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): Steps.retrieve()"
         " takes 2 positional arguments but 4 positional arguments (and 1 keyword-only argumen"
     ),
-    "beta.threads.runs.stream_create": (
-        "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
+    "beta.threads.runs.stream_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
     "beta.threads.runs.update": (
         "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): Runs.update() "
         "takes 2 positional arguments but 3 positional arguments (and 1 keyword-only argument) "
     ),
-    "beta.threads.stream_create_and_run": (
-        "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
-    "chat.completions.normal_create": (
-        "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
-    "chat.completions.stream_create": (
-        "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
+    "beta.threads.stream_create_and_run": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
+    "chat.completions.normal_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
+    "chat.completions.stream_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
     "chat.completions.update": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
         "Completions.update() missing 1 required keyword-only argument: 'metadata'"
     ),
-    "completions.normal_create": (
-        "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
-    "completions.stream_create": (
-        "missing: an official helper that create() dispatches to (public name); add an alias or document it"
-    ),
+    "completions.normal_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
+    "completions.stream_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
     "feedback.create": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.create() "
         "missing 2 required keyword-only arguments: 'trace_id' and 'value'"
@@ -254,24 +224,24 @@ PENDING: dict[str, str] = {
         "missing 1 required keyword-only argument: 'value'"
     ),
     "guardrails.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
+        'paging defaults differ, decide which to send: query official [["current_page", "0"], ["page_size", '
+        '"100"]], ours []'
     ),
     "integrations.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
+        'paging defaults differ, decide which to send: query official [["current_page", "0"], ["page_size", '
+        '"100"]], ours []'
     ),
     "logs.create": (
         "raises before sending: ValueError: `logs.create` needs `request` and `response` (or `logs=[...]` for "
         "several logs)"
     ),
     "providers.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
+        'paging defaults differ, decide which to send: query official [["current_page", "0"], ["page_size", '
+        '"50"]], ours []'
     ),
     "virtual_keys.list": (
-        "paging defaults differ (the official SDK sends its own `current_page`/`page_size` defaults, or none "
-        "where this client sends them): decide which to send"
+        'paging defaults differ, decide which to send: query official [], ours [["current_page", "0"], '
+        '["page_size", "50"]]'
     ),
 }
 """Differences not resolved yet (same keys as `KNOWN_DIFFERENCES`); each entry is work left, to be emptied."""
