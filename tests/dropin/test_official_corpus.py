@@ -406,12 +406,12 @@ def _difference(expected: list[dict[str, Any]], sent: list[dict[str, Any]]) -> l
 _MISSING = "<missing>"
 
 
-def _normal(request: dict[str, Any], *, ignore: bool = True) -> dict[str, Any]:
-    """The request as compared: default headers expanded, JSON-valued headers parsed, the table's headers left out
-    (`ignore`), multipart fields sorted by name, and no content type on a request without a body (openai names one
-    on every request; without a body it means nothing)."""
+def _normal(request: dict[str, Any]) -> dict[str, Any]:
+    """The request as compared: default headers expanded, JSON-valued headers parsed, the tables' headers left out,
+    multipart fields sorted by name, and no content type on a request without a body (openai names one on every
+    request; without a body it means nothing)."""
     headers = CORPUS["default_headers"] if request["headers"] == "default" else request["headers"]
-    headers = {name: _json_value(value) for name, value in headers.items() if not (ignore and name in IGNORED_HEADERS)}
+    headers = {name: _json_value(value) for name, value in headers.items() if name not in IGNORED_HEADERS}
     body = request["body"]
     if isinstance(body, dict) and set(body) == {"multipart"}:
         body = {"multipart": sorted(body["multipart"], key=lambda field: str(field[0]))}
