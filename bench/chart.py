@@ -18,10 +18,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from .metrics import ROWS
+
 __all__ = ["HIGHER_IS_BETTER", "write_chart"]
 
-HIGHER_IS_BETTER: Final = frozenset({"async_throughput"})
-"""Row keys where a ratio above 1 means we are faster (every other row: below 1 is better)."""
+HIGHER_IS_BETTER: Final = frozenset(
+    row.key
+    for row in ROWS
+    if any(comparison is not None and comparison.kind == "ratio_min" for comparison in (row.target, row.check))
+)
+"""Row keys where a ratio above 1 means we do better (throughput); on every other row below 1 is better."""
+_TICKS: Final = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
 
 _COLUMNS: Final = (("official", "official portkey-ai", "#7f7f7f"), ("openai", "openai", "#1f77b4"))
 _FLOOR: Final = ("httpx2", "raw httpx2 (floor)", "#ff7f0e")
@@ -40,7 +47,8 @@ def _bars(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, dict[str, float]
 
 def _subtitle(document: Mapping[str, Any]) -> str:
     machine = document.get("machine", {})
-    mode = "quick run" if document.get("mode") == "quick" else "full run"
+    quick = document.get("mode") == "quick"
+    mode = "quick run (the official SDK is measured for the import only)" if quick else "full run"
     where = ", through the local gateway" if document.get("gateway") else ""
     return (
         f"{mode}{where}, {str(document.get('date', ''))[:10]}, CPython {machine.get('python', '?')}, "
@@ -57,14 +65,15 @@ def write_chart(document: Mapping[str, Any], output: Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot
+    from matplotlib import pyplot, ticker
 
     bars = _bars(document.get("rows", []))
     if not bars:
         raise ValueError("document: no row with a same-run ratio to draw")
     series = (*_COLUMNS, _FLOOR)
     height = 0.8 / len(series)
-    figure, axes = pyplot.subplots(figsize=(10, 1.0 + 0.75 * len(bars)), dpi=110)
+    contenders = document.get("contenders", {})
+    figure, axes = pyplot.subplots(figsize=(11, 1.4 + 0.75 * len(bars)), dpi=110, layout="constrained")
     values = [value for _, ratios in bars for value in ratios.values()]
     low, high = min(min(values), 0.5) / 1.6, max(max(values), 2.0) * 1.6
     for index, (name, label, colour) in enumerate(series):
@@ -77,7 +86,7 @@ def write_chart(document: Mapping[str, Any], output: Path) -> Path:
             height=height * 0.92,
             left=1,
             color=colour,
-            label=f"ours ÷ {label}",
+            label=f"ours ÷ {contenders.get(name, {}).get('label', label)}",
         )
         for position, ratio in zip(positions, ratios_drawn, strict=True):
             if not math.isnan(ratio):
@@ -86,16 +95,19 @@ def write_chart(document: Mapping[str, Any], output: Path) -> Path:
                 axes.text(x, position, f"{ratio:.2f}", ha="left" if right else "right", va="center", fontsize=7)
     axes.set_xscale("log")
     axes.set_xlim(low, high)
+    axes.set_xticks(
+        [tick for tick in _TICKS if low <= tick <= high], [f"{tick:g}" for tick in _TICKS if low <= tick <= high]
+    )
+    axes.xaxis.set_minor_formatter(ticker.NullFormatter())
     axes.axvline(1.0, color="black", linewidth=0.8)
     axes.set_yticks(range(len(bars)), [label for label, _ in bars], fontsize=8)
     axes.invert_yaxis()
     axes.set_xlabel("portkey-core's value ÷ the other's, same run (log scale; 1 = the same)")
     axes.set_title(f"portkey-core against its peers\n{_subtitle(document)}", fontsize=10)
-    axes.legend(loc="lower right", fontsize=8)
+    figure.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     axes.grid(axis="x", which="both", linewidth=0.3, alpha=0.6)
-    figure.tight_layout()
     output.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(output, format="png")
+    figure.savefig(output, format="png", bbox_inches="tight")
     pyplot.close(figure)
     return output
 

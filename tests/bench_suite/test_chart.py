@@ -33,7 +33,7 @@ SYNTHETIC = _document(
     [
         _row("import_cpu", "cold import, whole process (CPU)", {"official": 0.02, "openai": 0.04, "httpx2": 0.23}),
         _row("import_wall", "cold import, whole process (wall)", {"official": 0.02, "openai": 0.04, "httpx2": 0.24}),
-        _row("async_throughput", "async throughput", {"official": None, "openai": 1.07, "httpx2": 0.68}),
+        _row("throughput_rps", "async throughput", {"official": None, "openai": 1.07, "httpx2": 0.68}),
         _row("rss_growth", "RSS growth", {"official": None, "openai": None, "httpx2": None}),
     ]
 )
@@ -68,6 +68,10 @@ def test_chart_height_follows_the_rows_with_ratios(tmp_path: Path) -> None:
         ("cold import, whole process (CPU)\n(lower is better)", {"official": 0.02, "openai": 0.04, "httpx2": 0.23}),
         ("async throughput\n(higher is better)", {"openai": 1.07, "httpx2": 0.68}),
     ]
+
+
+def test_throughput_is_the_row_where_higher_is_better() -> None:
+    assert sorted(chart.HIGHER_IS_BETTER) == ["throughput_rps"]
 
 
 def test_a_document_without_ratios_is_refused(tmp_path: Path) -> None:
