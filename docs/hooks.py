@@ -11,11 +11,12 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 REPOSITORY_URL: Final = "https://github.com/portkey-community/portkey-python"
 _BLOB_PREFIXES: Final = (f"{REPOSITORY_URL}/blob/main/", f"{REPOSITORY_URL}/tree/main/")
@@ -43,6 +44,8 @@ def _repository_root(config: MkDocsConfig) -> Path:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Add the repository files of `PAGES` as generated pages."""
+    from mkdocs.structure.files import File
+
     root = _repository_root(config)
     for source, page in PAGES.items():
         files.append(File.generated(config, page, content=(root / source).read_text(encoding="utf-8")))
@@ -55,7 +58,11 @@ def _source_of(page: Page) -> str:
 
 
 def _site_target(target: str, source: str, root: Path, page_uri: str) -> str:
-    if target.startswith("#") or re.match(r"^[a-z][a-z0-9+.-]*:", target) and not target.startswith(_BLOB_PREFIXES):
+    if (
+        target.startswith(("#", "/"))
+        or re.match(r"^[a-z][a-z0-9+.-]*:", target)
+        and not target.startswith(_BLOB_PREFIXES)
+    ):
         return target
     path, hash_mark, fragment = target.partition("#")
     for prefix in _BLOB_PREFIXES:
