@@ -176,12 +176,12 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
     gateway's log of the call becomes the model span of the LangChain trace, and the handler does not send a
     duplicate.
 
-    Args:
-        api_key: Portkey API key (default: env `PORTKEY_API_KEY`).
-        base_url: Gateway URL (default: env `PORTKEY_BASE_URL`, `PORTKEY_PROXY`, then the hosted gateway when a
+    Keyword Args:
+        api_key (str | None): Portkey API key (default: env `PORTKEY_API_KEY`).
+        base_url (str | None): Gateway URL (default: env `PORTKEY_BASE_URL`, `PORTKEY_PROXY`, then the hosted gateway when a
             key is known, else `http://localhost:8787/v1`).
-        timeout: Client-side timeout in seconds (Portkey's `request_timeout` is the gateway's own timeout).
-        metadata: Sent as Portkey metadata (string values) and used as LangChain run metadata.
+        timeout (float | Timeout | None): Client-side timeout in seconds (Portkey's `request_timeout` is the gateway's own timeout).
+        metadata (dict[str, Any] | None): Sent as Portkey metadata (string values) and used as LangChain run metadata.
         **kwargs: Any other Portkey option or ChatOpenAI setting; see `ChatPortkeyParams`.
 
     Example:
