@@ -211,6 +211,23 @@ async def test_chat_portkey_sends_the_official_custom_metadata_async(
     assert json.loads(request.headers["x-portkey-metadata"]) == {"_user": "u-3"}
 
 
+def test_chat_portkey_built_as_the_official_one_sends_portkey_default(fake_provider: FakeProvider) -> None:
+    chat = ChatPortkey(
+        api_key="pk-test",
+        base_url=fake_provider.base_url,
+        virtual_key="vk-openai",
+        trace_id="trace-official",
+        custom_metadata='{"_user": "u-4"}',
+    )
+    assert chat.invoke("Hello").content == echo_text("Hello")
+    request = only_request(fake_provider, "/v1/chat/completions")
+    assert request.json["model"] == "portkey-default"
+    assert request.headers["x-portkey-virtual-key"] == "vk-openai"
+    assert request.headers["x-portkey-trace-id"] == "trace-official"
+    assert json.loads(request.headers["x-portkey-metadata"]) == {"_user": "u-4"}
+    chat.root_client.close()
+
+
 def test_chat_portkey_refuses_metadata_given_twice(chat_model: Callable[..., ChatPortkey]) -> None:
     with pytest.raises(ValidationError, match="`metadata` or as `custom_metadata`"):
         chat_model(metadata={"a": "b"}, custom_metadata={"c": "d"})

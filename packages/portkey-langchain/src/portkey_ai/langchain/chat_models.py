@@ -118,6 +118,9 @@ class _ChatOpenAIParams(TypedDict, total=False):
 class ChatPortkeyParams(PortkeyOptionsDict, _ChatOpenAIParams, total=False):
     """Keyword arguments of `ChatPortkey`: the Portkey gateway options plus ChatOpenAI's model settings."""
 
+    custom_metadata: Mapping[str, str] | str | None
+    """The official SDK's name for Portkey `metadata` (give one or the other)."""
+
 
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
@@ -176,7 +179,9 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
         base_url: Gateway URL (default: env `PORTKEY_BASE_URL`, `PORTKEY_PROXY`, then the hosted gateway when a
             key is known, else `http://localhost:8787/v1`).
         timeout: Client-side timeout in seconds (Portkey's `request_timeout` is the gateway's own timeout).
+        model: The model (default `"portkey-default"`, as the official SDK: a config or virtual key chooses).
         metadata: Sent as Portkey metadata (string values) and used as LangChain run metadata.
+        custom_metadata: The official SDK's name for `metadata`.
         **kwargs: Any other Portkey option or ChatOpenAI setting; see `ChatPortkeyParams`.
 
     Example:
@@ -198,6 +203,8 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
     """HTTP proxy for the gateway requests (never read from `OPENAI_PROXY`)."""
     stream_usage: bool | None = True
     """Ask for token usage in streamed responses (on by default)."""
+    model_name: str = Field(default="portkey-default", alias="model")
+    """The model; `"portkey-default"` (what the official SDK sends) lets a config or virtual key choose."""
 
     if TYPE_CHECKING:
         timeout: float | Timeout | None
