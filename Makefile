@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: bootstrap demo test lint typecheck bench
+.PHONY: bootstrap demo test lint typecheck bench docs
 
 bootstrap:
 	@scripts/bootstrap
@@ -28,3 +28,7 @@ typecheck: bootstrap
 
 bench: bootstrap
 	uv run python -m bench
+
+## The documentation site (mkdocs.yml) into site/, strict: a broken link, anchor or API reference fails.
+docs: bootstrap
+	NO_MKDOCS_2_WARNING=1 uv run --group docs mkdocs build --strict

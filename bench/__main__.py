@@ -1,6 +1,6 @@
 """`python -m bench`: the performance suite (see bench/README.md).
 
-uv run python -m bench             # full run: table on stdout, bench/results/latest.json
+uv run python -m bench             # full run: table on stdout, bench/results/latest.json and latest.png
 uv run python -m bench --quick     # CI: fewer rounds, exits 1 on a gross regression of a same-run ratio
 uv run python -m bench --gateway   # every request through the local open-source gateway
 uv run python -m bench --profile   # cProfile of our client's hot paths, bench/results/profile-*.txt
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from . import envs, profiling, report, runner
+from . import chart, envs, profiling, report, runner
 from .metrics import MEASUREMENTS, Measurement, Mode
 
 RESULTS_DIR: Final = envs.REPO_ROOT / "bench" / "results"
@@ -41,7 +41,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"comma-separated measurements to run (default all: {','.join(m.key for m in MEASUREMENTS)})",
     )
     parser.add_argument("--rounds", type=int, default=0, help="rounds per measurement (default: per mode)")
-    parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json", help="where to write the JSON")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS_DIR / "latest.json",
+        help="where to write the JSON (the chart goes beside it, .png)",
+    )
     args = parser.parse_args(argv)
     known = {m.key for m in MEASUREMENTS}
     unknown = {key for key in args.only.split(",") if key} - known
@@ -134,7 +139,8 @@ def _run(args: argparse.Namespace) -> int:
     where = " through the local gateway" if args.gateway else ""
     sys.stdout.write(f"\n{mode} run{where}, medians of interleaved rounds; ratios are paired per round\n\n")
     sys.stdout.write(table + "\n\n")
-    _log(f"wrote {args.output}")
+    picture = chart.write_chart(document, args.output.with_suffix(".png"))
+    _log(f"wrote {envs.shown(args.output)} and {envs.shown(picture)}")
     if not args.quick:
         return 0
     failed = [outcome for outcome in checks if not outcome.met]

@@ -22,7 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-__all__ = ["CONTENDERS", "OFFICIAL_VERSION", "REPO_ROOT", "VENVS_DIR", "Contender", "Environment", "prepare"]
+__all__ = [
+    "CONTENDERS",
+    "OFFICIAL_VERSION",
+    "REPO_ROOT",
+    "VENVS_DIR",
+    "Contender",
+    "Environment",
+    "prepare",
+    "shown",
+]
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 VENVS_DIR: Final = REPO_ROOT / "bench" / ".venvs"
@@ -31,6 +40,14 @@ OFFICIAL_VERSION: Final = "2.3.4"
 """The official `portkey-ai` release measured against (the newest on PyPI when the suite was written)."""
 
 _READY: Final = "bench-ready.json"
+
+
+def shown(path: Path) -> str:
+    """`path` as printed: relative to the repository when inside it, so no output names the machine's folders."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)
+
+
 _PINNED_FROM_LOCK: Final = ("openai", "httpx2", "pydantic")
 
 

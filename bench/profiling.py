@@ -166,5 +166,5 @@ def main(*, log: Callable[[str], None]) -> int:
     (RESULTS_DIR / "micro.json").write_text(json.dumps(micro, indent=2) + "\n")
     sys.stdout.write("\n".join(sections) + "\n## micro-measurements (best of 7, µs per call)\n\n")
     sys.stdout.write("\n".join(f"- {name}: {value}" for name, value in micro.items()) + "\n")
-    log(f"wrote {RESULTS_DIR}/profile-*.txt and micro.json")
+    log(f"wrote {envs.shown(RESULTS_DIR)}/profile-*.txt and micro.json")
     return 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,47 +14,15 @@ from llama_index.core.node_parser import SentenceSplitter
 
 from portkey_ai.lib import LogShipper
 from portkey_ai.llamaindex import LlamaIndexCallbackHandler, PortkeyInstrumentor
+from tests.helpers.network import block_non_loopback
 from tests.llamaindex.support import LOGS_PATH, our_handlers
 from tests.servers.fake_provider import FakeProvider
-
-
-def _is_loopback(host: object) -> bool:
-    text = host.decode() if isinstance(host, bytes) else str(host)
-    if text == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(text.split("%")[0]).is_loopback
-    except ValueError:
-        return False
 
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any connection or name lookup that is not loopback (no tiktoken/nltk download, no provider call)."""
-    real_getaddrinfo = socket.getaddrinfo
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not _is_loopback(host):
-            raise OSError(f"tests must not reach the network (lookup of {host!r})")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    def check(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            raise OSError(f"tests must not reach the network (connect to {address!r})")
-
-    def connect(self: socket.socket, address: Any) -> None:
-        check(self, address)
-        real_connect(self, address)
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        check(self, address)
-        return real_connect_ex(self, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    block_non_loopback(monkeypatch)
 
 
 def empty_callback_manager() -> CallbackManager:

@@ -536,6 +536,7 @@ def test_public_api() -> None:
         "LlamaIndexCallbackHandler",
         "PortkeyEventHandler",
         "PortkeyInstrumentor",
+        "PortkeyLLM",
         "PortkeyLlamaCallbackHandler",
         "PortkeySpanHandler",
         "SpanFilter",

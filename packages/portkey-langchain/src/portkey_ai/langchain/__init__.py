@@ -7,9 +7,11 @@ handler = PortkeyCallbackHandler()          # PORTKEY_API_KEY from the environme
 chain.invoke({"question": "..."}, config={"callbacks": [handler]})
 ```
 
-`ChatPortkey` needs the `openai` extra (`pip install "portkey-langchain[openai]"`) and is imported on first use.
+`ChatPortkey` needs the `openai` extra (`pip install "portkey-langchain[openai]"`); it and the completion model
+`PortkeyLLM` are imported on first use. The official SDK's `portkey_ai.llms.langchain` path re-exports both.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -23,24 +25,31 @@ from .callbacks import (
 
 if TYPE_CHECKING:
     from .chat_models import ChatPortkey as ChatPortkey, ChatPortkeyParams as ChatPortkeyParams
+    from .llms import PortkeyLLM as PortkeyLLM, PortkeyLLMParams as PortkeyLLMParams
 
 __all__ = [
     "ChatPortkey",
     "ChatPortkeyParams",
     "LangchainCallbackHandler",
     "PortkeyCallbackHandler",
+    "PortkeyLLM",
+    "PortkeyLLMParams",
     "PortkeyLangchainCallbackHandler",
     "SpanFilter",
     "__version__",
     "portkey_tracing",
 ]
 
-_LAZY = frozenset({"ChatPortkey", "ChatPortkeyParams"})
+_LAZY = {
+    "ChatPortkey": "chat_models",
+    "ChatPortkeyParams": "chat_models",
+    "PortkeyLLM": "llms",
+    "PortkeyLLMParams": "llms",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from . import chat_models
-
-        return getattr(chat_models, name)
+    module = _LAZY.get(name)
+    if module is not None:
+        return getattr(import_module(f"{__name__}.{module}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

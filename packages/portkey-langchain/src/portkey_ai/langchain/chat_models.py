@@ -13,11 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Self, TypedDict, cast
-from uuid import UUID
 
 try:
     from langchain_openai import ChatOpenAI
@@ -40,8 +38,8 @@ from portkey_ai import AsyncPortkey, Portkey
 from portkey_ai._http import httpx
 from portkey_ai._options import OPTION_SPECS, SECRET_OPTIONS, PortkeyOptionsDict
 
+from ._shared import normalize_metadata, option_fields, portkey_metadata, with_trace_headers
 from ._version import __version__
-from .callbacks import PortkeyCallbackHandler, current_model_run
 
 if TYPE_CHECKING:
     from langchain_core.caches import BaseCache
@@ -120,6 +118,9 @@ class _ChatOpenAIParams(TypedDict, total=False):
 class ChatPortkeyParams(PortkeyOptionsDict, _ChatOpenAIParams, total=False):
     """Keyword arguments of `ChatPortkey`: the Portkey gateway options plus ChatOpenAI's model settings."""
 
+    custom_metadata: Mapping[str, str] | str | None
+    """The official SDK's name for Portkey `metadata` (give one or the other)."""
+
 
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
@@ -146,10 +147,7 @@ class _OwnedAsyncHttpxClient(DefaultAsyncHttpxClient):
 
 
 def _option_fields() -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        name: (Any, Field(default=None, repr=name not in SECRET_OPTIONS, description=f"Portkey option `{name}`."))
-        for name in _OPTION_FIELDS
-    }
+    fields = option_fields(_OPTION_FIELDS)
     # Portkey's `request_timeout` (above) is the gateway's timeout; the client-side one is `timeout`, as in Portkey().
     fields["timeout"] = (Any, Field(default=None, description="Client-side timeout (seconds or a Timeout)."))
     return fields
@@ -176,12 +174,14 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
     gateway's log of the call becomes the model span of the LangChain trace, and the handler does not send a
     duplicate.
 
-    Args:
-        api_key: Portkey API key (default: env `PORTKEY_API_KEY`).
-        base_url: Gateway URL (default: env `PORTKEY_BASE_URL`, `PORTKEY_PROXY`, then the hosted gateway when a
+    Keyword Args:
+        api_key (str | None): Portkey API key (default: env `PORTKEY_API_KEY`).
+        base_url (str | None): Gateway URL (default: env `PORTKEY_BASE_URL`, `PORTKEY_PROXY`, then the hosted gateway when a
             key is known, else `http://localhost:8787/v1`).
-        timeout: Client-side timeout in seconds (Portkey's `request_timeout` is the gateway's own timeout).
-        metadata: Sent as Portkey metadata (string values) and used as LangChain run metadata.
+        timeout (float | Timeout | None): Client-side timeout in seconds (Portkey's `request_timeout` is the gateway's own timeout).
+        model (str): The model (default `"portkey-default"`, as the official SDK: a config or virtual key chooses).
+        metadata (dict[str, Any] | None): Sent as Portkey metadata (string values) and used as LangChain run metadata.
+        custom_metadata (dict[str, Any] | str | None): The official SDK's name for `metadata`.
         **kwargs: Any other Portkey option or ChatOpenAI setting; see `ChatPortkeyParams`.
 
     Example:
@@ -203,6 +203,8 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
     """HTTP proxy for the gateway requests (never read from `OPENAI_PROXY`)."""
     stream_usage: bool | None = True
     """Ask for token usage in streamed responses (on by default)."""
+    model_name: str = Field(default="portkey-default", alias="model")
+    """The model; `"portkey-default"` (what the official SDK sends) lets a config or virtual key choose."""
 
     if TYPE_CHECKING:
         timeout: float | Timeout | None
@@ -213,16 +215,8 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
     @model_validator(mode="before")
     @classmethod
     def _portkey_metadata_from_json(cls, values: Any) -> Any:
-        """Accept Portkey's JSON-string form of `metadata`, as `Portkey(metadata='{"k": "v"}')` does."""
-        if not isinstance(values, dict):
-            return values
-        data = dict(cast("dict[str, Any]", values))
-        if isinstance(data.get("metadata"), str):
-            try:
-                data["metadata"] = json.loads(data["metadata"])
-            except ValueError as exc:
-                raise ValueError("`metadata` must be a mapping of strings or a JSON object string") from exc
-        return data
+        """Accept Portkey's JSON-string form of `metadata`, and the official SDK's `custom_metadata` for it."""
+        return normalize_metadata(values)
 
     @model_validator(mode="after")
     def _set_portkey_langchain_version(self) -> Self:
@@ -269,9 +263,7 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
         api_key = self.openai_api_key
         values["api_key"] = api_key.get_secret_value() if isinstance(api_key, SecretStr) else None
         # LangChain adds `lc_versions` (a dict of package versions) to a model's metadata for its own tracing.
-        values["metadata"] = {
-            key: value for key, value in (self.metadata or {}).items() if key != "lc_versions"
-        } or None
+        values["metadata"] = portkey_metadata(self.metadata)
         values["openai_organization"] = self.openai_organization
         return cast("PortkeyOptionsDict", {name: value for name, value in values.items() if value is not None})
 
@@ -324,7 +316,7 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
         **kwargs: Any,
     ) -> ChatResult:
         return super()._generate(
-            messages, stop=stop, run_manager=run_manager, **_with_trace_headers(run_manager, kwargs)
+            messages, stop=stop, run_manager=run_manager, **with_trace_headers(run_manager, kwargs)
         )
 
     @override
@@ -336,37 +328,16 @@ class ChatPortkey(_ChatOpenAIWithPortkeyOptions):
         **kwargs: Any,
     ) -> ChatResult:
         return await super()._agenerate(
-            messages, stop=stop, run_manager=run_manager, **_with_trace_headers(run_manager, kwargs)
+            messages, stop=stop, run_manager=run_manager, **with_trace_headers(run_manager, kwargs)
         )
 
     @override
     def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         run_manager = kwargs.get("run_manager")
-        return super()._stream(*args, **_with_trace_headers(run_manager, kwargs))
+        return super()._stream(*args, **with_trace_headers(run_manager, kwargs))
 
     @override
     async def _astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
         run_manager = kwargs.get("run_manager")
-        async for chunk in super()._astream(*args, **_with_trace_headers(run_manager, kwargs)):
+        async for chunk in super()._astream(*args, **with_trace_headers(run_manager, kwargs)):
             yield chunk
-
-
-def _with_trace_headers(run_manager: object, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """`kwargs` plus the trace headers of the model run, when a `PortkeyCallbackHandler` traces it.
-
-    The run comes from the run manager, or (for `stream()`/`astream()`, which call `_stream` without one) from the
-    model run the handler saw start in this context.
-    """
-    tracing: tuple[PortkeyCallbackHandler, UUID] | None = None
-    if isinstance(run_manager, CallbackManagerForLLMRun | AsyncCallbackManagerForLLMRun):
-        handler = next((h for h in run_manager.handlers if isinstance(h, PortkeyCallbackHandler)), None)
-        tracing = (handler, run_manager.run_id) if handler is not None else None
-    elif run_manager is None:
-        tracing = current_model_run()
-    if tracing is None:
-        return kwargs
-    headers = tracing[0].trace_headers(tracing[1], gateway_logged=True)
-    if not headers:
-        return kwargs
-    user_headers = cast("Mapping[str, str]", kwargs.get("extra_headers") or {})
-    return {**kwargs, "extra_headers": {**headers, **user_headers}}

@@ -15,7 +15,12 @@ from portkey_ai.llamaindex import LlamaIndexCallbackHandler
 
 Settings.callback_manager = CallbackManager([LlamaIndexCallbackHandler()])  # legacy callbacks
 ```
+
+`PortkeyLLM` (a LlamaIndex LLM on the Portkey client) is imported on first use; the official SDK's
+`portkey_ai.llms.llama_index` path re-exports it.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ._callback import LlamaIndexCallbackHandler, PortkeyLlamaCallbackHandler
 from ._instrumentation import (
@@ -31,12 +36,16 @@ from ._instrumentation import (
 from ._records import SpanFilter, SpanInfo
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from .llms import PortkeyLLM as PortkeyLLM
+
 __all__ = [
     "METADATA_TAG",
     "TRACE_ID_TAG",
     "LlamaIndexCallbackHandler",
     "PortkeyEventHandler",
     "PortkeyInstrumentor",
+    "PortkeyLLM",
     "PortkeyLlamaCallbackHandler",
     "PortkeySpanHandler",
     "SpanFilter",
@@ -46,3 +55,11 @@ __all__ = [
     "instrument",
     "uninstrument",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PortkeyLLM":
+        from .llms import PortkeyLLM
+
+        return PortkeyLLM
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
