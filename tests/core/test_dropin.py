@@ -388,3 +388,32 @@ class TestRealtime:
         manager = resolve(client, path)(model="gpt-realtime", voice_hint="calm", extra_query={"a": "1"})
         queries = [value for name, value in vars(manager).items() if name.endswith("__extra_query")]
         assert queries == [{"voice_hint": "calm", "a": "1"}]
+
+
+@pytest.mark.filterwarnings("ignore:The Assistants API is deprecated:DeprecationWarning")
+class TestOfficialPositionalForms:
+    RUN = {"id": "run_1", "object": "thread.run", "created_at": 1, "thread_id": "thr_1", "assistant_id": "asst_1"}
+
+    async def test_official_order(self, is_async: bool) -> None:
+        script = Script([json_response(body=self.RUN)])
+        await call(make_client(is_async, script), "beta.threads.runs.retrieve", "thr_1", "run_1")
+        assert script.last.url.path == "/v1/threads/thr_1/runs/run_1"
+
+    async def test_openai_order_keeps_working(self, is_async: bool) -> None:
+        script = Script([json_response(body=self.RUN)])
+        await call(make_client(is_async, script), "beta.threads.runs.retrieve", "run_1", thread_id="thr_1")
+        assert script.last.url.path == "/v1/threads/thr_1/runs/run_1"
+
+    async def test_official_helpers(self, is_async: bool) -> None:
+        script = Script()
+        client = make_client(is_async, script)
+        await call(client, "chat.completions.normal_create", "gpt-x", MESSAGES, top_k=3)
+        assert body(script.last) == {"model": "gpt-x", "messages": MESSAGES, "top_k": 3}
+        await call(client, "chat.completions.normal_create", messages=MESSAGES)
+        assert body(script.last)["model"] == "portkey-default"
+
+    async def test_official_stream_helper_forces_a_stream(self, is_async: bool) -> None:
+        events = b'event: thread.run.created\ndata: {"id": "run_1"}\n\ndata: [DONE]\n\n'
+        script = Script([httpx.Response(200, content=events, headers={"content-type": "text/event-stream"})])
+        await call(make_client(is_async, script), "beta.threads.stream_create_and_run", "asst_1")
+        assert body(script.last) == {"assistant_id": "asst_1", "stream": True}

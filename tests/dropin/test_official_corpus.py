@@ -79,7 +79,10 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "the official SDK sends `model: portkey-default` on every update (its signature defaults `model`), which "
         "would replace the assistant's model; this client sends only what is given"
     ),
+    "beta.threads.messages.retrieve": _GET_DROPS_CATCH_ALL,
     "beta.threads.retrieve": _GET_DROPS_CATCH_ALL,
+    "beta.threads.runs.retrieve": _GET_DROPS_CATCH_ALL,
+    "beta.threads.runs.steps.retrieve": _GET_DROPS_CATCH_ALL,
     "beta.threads.runs.create_and_poll": _GET_DROPS_CATCH_ALL,
     "beta.threads.runs.submit_tool_outputs_and_poll": _GET_DROPS_CATCH_ALL,
     "configs.update": _REPEATS_IDENTIFIER,
@@ -170,51 +173,6 @@ PENDING: dict[str, str] = {
     ),
     "admin.workspaces.users.list": 'paging defaults differ, decide which to send: query official [["current_page", "0"]], ours []',
     "api_keys.list": 'paging defaults differ, decide which to send: query official [["current_page", "0"]], ours []',
-    "beta.assistants.create": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Assistants.create()"
-        " missing 1 required keyword-only argument: 'model'"
-    ),
-    "beta.realtime.sessions.create": 'the official SDK defaults `model` to "portkey-default" here too (issue 11 item 1)',
-    "beta.threads.create_and_run": (
-        "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): create_and_run()"
-        " takes 1 argument(s) but 2 were given"
-    ),
-    "beta.threads.messages.retrieve": (
-        "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): "
-        "Messages.retrieve() takes 2 positional arguments but 3 positional arguments (and 1 keyword-only argu"
-    ),
-    "beta.threads.messages.update": (
-        "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): "
-        "Messages.update() takes 2 positional arguments but 3 were given"
-    ),
-    "beta.threads.normal_create_and_run": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
-    "beta.threads.runs.cancel": (
-        "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): Runs.cancel() "
-        "takes 2 positional arguments but 3 were given"
-    ),
-    "beta.threads.runs.normal_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
-    "beta.threads.runs.retrieve": (
-        "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): Runs.retrieve() "
-        "takes 2 positional arguments but 3 positional arguments (and 1 keyword-only argument"
-    ),
-    "beta.threads.runs.steps.retrieve": (
-        "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): Steps.retrieve()"
-        " takes 2 positional arguments but 4 positional arguments (and 1 keyword-only argumen"
-    ),
-    "beta.threads.runs.stream_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
-    "beta.threads.runs.update": (
-        "rejects the official positional form (issue 11 item 7; openai's order or keyword-only): Runs.update() "
-        "takes 2 positional arguments but 3 positional arguments (and 1 keyword-only argument) "
-    ),
-    "beta.threads.stream_create_and_run": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
-    "chat.completions.normal_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
-    "chat.completions.stream_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
-    "chat.completions.update": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): "
-        "Completions.update() missing 1 required keyword-only argument: 'metadata'"
-    ),
-    "completions.normal_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
-    "completions.stream_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
     "feedback.create": (
         "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.create() "
         "missing 2 required keyword-only arguments: 'trace_id' and 'value'"

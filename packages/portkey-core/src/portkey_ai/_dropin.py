@@ -80,21 +80,85 @@ class Official:
 
     defaults: Mapping[str, object] = field(default_factory=dict[str, object])
     positional: tuple[str, ...] = ()
+    """The official SDK's positional parameters, used when a call passes more positional arguments than openai's
+    method takes (openai's own positional form keeps working)."""
     stream_flag: bool = False
     """`stream=True` returns the method of `with_streaming_response` (a context manager of the streamed body)."""
 
 
-_CHAT: Final = Official(defaults={"model": DEFAULT_MODEL})
+_MODEL: Final = Official(defaults={"model": DEFAULT_MODEL})
+_THREAD_RUN: Final = Official(positional=("thread_id", "run_id"))
+_RUN_HELPER: Final = Official(positional=("thread_id", "assistant_id"))
+_CHAT_HELPER: Final = Official(
+    positional=(
+        "model",
+        "messages",
+        "stream",
+        "temperature",
+        "max_tokens",
+        "top_p",
+        "audio",
+        "max_completion_tokens",
+        "metadata",
+        "modalities",
+        "prediction",
+        "reasoning_effort",
+        "store",
+    ),
+    defaults={"model": DEFAULT_MODEL},
+)
+_COMPLETION_HELPER: Final = Official(
+    positional=(
+        "model",
+        "prompt",
+        "stream",
+        "temperature",
+        "max_tokens",
+        "top_p",
+        "best_of",
+        "echo",
+        "frequency_penalty",
+        "logit_bias",
+        "logprobs",
+        "n",
+        "presence_penalty",
+        "seed",
+        "stop",
+        "suffix",
+        "user",
+        "stream_options",
+    ),
+    defaults={"model": DEFAULT_MODEL, "prompt": None},
+)
 OFFICIAL: Final[Mapping[str, Official]] = {
-    "chat.completions.create": _CHAT,
-    "chat.completions.parse": _CHAT,
-    "chat.completions.stream": _CHAT,
-    "beta.chat.completions.parse": _CHAT,
-    "beta.chat.completions.stream": _CHAT,
-    "embeddings.create": _CHAT,
+    "chat.completions.create": _MODEL,
+    "chat.completions.parse": _MODEL,
+    "chat.completions.stream": _MODEL,
+    "chat.completions.update": Official(defaults={"metadata": None}),
+    "beta.chat.completions.parse": _MODEL,
+    "beta.chat.completions.stream": _MODEL,
+    "beta.assistants.create": _MODEL,
+    "beta.realtime.sessions.create": _MODEL,
+    "embeddings.create": _MODEL,
     "completions.create": Official(defaults={"model": DEFAULT_MODEL, "prompt": None}),
     "files.create": Official(positional=("file", "purpose")),
     "audio.speech.create": Official(stream_flag=True),
+    "beta.threads.create_and_run": Official(positional=("assistant_id", "stream")),
+    "beta.threads.messages.retrieve": Official(positional=("thread_id", "message_id")),
+    "beta.threads.messages.update": Official(positional=("thread_id", "message_id", "metadata")),
+    "beta.threads.runs.retrieve": _THREAD_RUN,
+    "beta.threads.runs.cancel": _THREAD_RUN,
+    "beta.threads.runs.update": Official(positional=("thread_id", "run_id", "metadata")),
+    "beta.threads.runs.steps.retrieve": Official(positional=("thread_id", "run_id", "step_id", "include")),
+    # The official SDK's public helpers (see ALIASES), with their positional parameters.
+    "chat.completions.normal_create": _CHAT_HELPER,
+    "chat.completions.stream_create": _CHAT_HELPER,
+    "completions.normal_create": _COMPLETION_HELPER,
+    "completions.stream_create": _COMPLETION_HELPER,
+    "beta.threads.runs.normal_create": _RUN_HELPER,
+    "beta.threads.runs.stream_create": _RUN_HELPER,
+    "beta.threads.normal_create_and_run": Official(positional=("assistant_id",)),
+    "beta.threads.stream_create_and_run": Official(positional=("assistant_id",)),
 }
 """The official SDK's signatures where they differ from openai's, by method path from the client."""
 
@@ -105,6 +169,8 @@ class _Shape:
 
     accepted: frozenset[str]
     channel: Literal["extra_body", "extra_query"] | None
+    positional: int = 0
+    """How many arguments it takes by position (after `self`)."""
 
 
 @functools.cache
@@ -114,12 +180,13 @@ def _shape(func: Callable[..., Any]) -> _Shape:
     except (TypeError, ValueError):
         return _Shape(frozenset(), None)
     names = frozenset(p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+    positional = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters if p.name != "self")
     if any(p.kind is p.VAR_KEYWORD for p in parameters):
-        return _Shape(names, None)
+        return _Shape(names, None, positional)
     channel: Literal["extra_body", "extra_query"] | None = (
         "extra_body" if "extra_body" in names else "extra_query" if "extra_query" in names else None
     )
-    return _Shape(names, channel)
+    return _Shape(names, channel, positional)
 
 
 def _is_async(func: Callable[..., Any]) -> bool:
@@ -174,7 +241,7 @@ def _prepare(
     official: Official | None, shape: _Shape, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[Any, ...]:
     if official is not None:
-        if args and official.positional:
+        if official.positional and len(args) > shape.positional:
             named, args = args[: len(official.positional)], args[len(official.positional) :]
             for name, value in zip(official.positional, named, strict=False):
                 if name in kwargs:
@@ -267,13 +334,44 @@ def _is_async_resource(cls: type[Any]) -> bool:
     return issubclass(cls, AsyncAPIResource | AsyncResource)
 
 
+ALIASES: Final[Mapping[str, Mapping[str, tuple[str, Mapping[str, object]]]]] = {
+    "chat.completions": {"normal_create": ("create", {}), "stream_create": ("create", {})},
+    "completions": {"normal_create": ("create", {}), "stream_create": ("create", {})},
+    "beta.threads.runs": {"normal_create": ("create", {}), "stream_create": ("create", {"stream": True})},
+    "beta.threads": {
+        "normal_create_and_run": ("create_and_run", {}),
+        "stream_create_and_run": ("create_and_run", {"stream": True}),
+    },
+}
+"""Public helpers of the official SDK that its `create` dispatches to, by resource path: name -> (the method they
+call here, the keywords they force). The official `stream_create*` of threads yield raw SSE lines; here they return
+openai's typed event stream."""
+
+
+def _alias(name: str, target: str, forced: Mapping[str, object], is_async: bool) -> Callable[..., Any]:
+    if is_async:
+
+        async def async_alias(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return await getattr(self, target)(*args, **{**kwargs, **forced})
+
+        async_alias.__name__ = async_alias.__qualname__ = name
+        return async_alias
+
+    def alias(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self, target)(*args, **{**kwargs, **forced})
+
+    alias.__name__ = alias.__qualname__ = name
+    return alias
+
+
 def _added_methods(path: str, is_async: bool) -> dict[str, Callable[..., Any]]:
     """Methods of the official SDK (and the spec) that the installed openai resource at `path` lacks."""
+    added = {name: _alias(name, target, forced, is_async) for name, (target, forced) in ALIASES.get(path, {}).items()}
     if path == "batches":
         from .resources.batch_output import async_output, output
 
-        return {"output": async_output if is_async else output}
-    return {}
+        added["output"] = async_output if is_async else output
+    return added
 
 
 def adapt_resource(resource: _F, path: str) -> _F:
