@@ -289,8 +289,9 @@ def test_queue_overflow_is_counted_with_one_warning(
     assert shipper.flush(timeout=WAIT)
     assert sink.names == ["log-0", "log-1", "log-2"]
     assert _shipper_warnings(warnings_log) == [
-        "Portkey log shipper: queue full (3 logs), dropping logs; is the Portkey API reachable?"
+        "Portkey log shipper: queue full (3 logs or 67108864 bytes), dropping logs; is the Portkey API reachable?"
     ]
+    assert shipper.drop_counts == {"queue_full": 7}
 
 
 def test_repeated_warnings_are_rate_limited(warnings_log: pytest.LogCaptureFixture) -> None:
@@ -428,7 +429,7 @@ def test_secrets_are_redacted_and_never_logged(
         "api_key": "<redacted>",
         "nested": [{"client_secret": "<redacted>", "max_tokens": 5}],
     }
-    assert log["note"] == "Bearer <redacted>"
+    assert log["note"] == "bearer <redacted>"  # the scheme as written, the credential redacted
     assert CANARY not in sink.requests[0].content.decode()
     assert _shipper_warnings(warnings_log) == [
         "Portkey log shipper: POST /logs was rejected with HTTP 401; dropping such batches"
