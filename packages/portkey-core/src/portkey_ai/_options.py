@@ -282,7 +282,7 @@ def _metadata(name: str, value: object) -> str:
 def _header_list(name: str, value: object) -> str:
     names: list[object] = [part.strip() for part in value.split(",")] if isinstance(value, str) else []
     if not isinstance(value, str):
-        if not isinstance(value, Sequence):
+        if not isinstance(value, Sequence) or isinstance(value, bytes | bytearray):
             raise TypeError(f"`{name}` must be a list of header names, not {type(value).__name__}")
         names = list(value)  # pyright: ignore[reportUnknownArgumentType]
     cleaned: list[str] = []
