@@ -218,7 +218,7 @@ def prepare_client(
         base_url=checked_url,
         portkey_headers=portkey_headers,
         user_headers=user_headers,
-        webhook_secret=None if webhook_secret is None else SecretStr(webhook_secret),
+        webhook_secret=SecretStr(webhook_secret) if isinstance(webhook_secret, str) else webhook_secret,
         settings=settings,
         websocket_base_url=websocket_url,
     )
