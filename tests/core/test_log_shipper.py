@@ -15,9 +15,12 @@ import json
 import logging
 import math
 import os
+import socket
 import subprocess
 import sys
 import threading
+import time
+import tracemalloc
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -289,8 +292,49 @@ def test_queue_overflow_is_counted_with_one_warning(
     assert shipper.flush(timeout=WAIT)
     assert sink.names == ["log-0", "log-1", "log-2"]
     assert _shipper_warnings(warnings_log) == [
-        "Portkey log shipper: queue full (3 logs), dropping logs; is the Portkey API reachable?"
+        "Portkey log shipper: queue full (3 logs or 67108864 bytes), dropping logs; is the Portkey API reachable?"
     ]
+    assert shipper.drop_counts == {"queue_full": 7}
+
+
+def test_queue_is_bounded_in_bytes(make_shipper: ShipperFactory) -> None:
+    """Issue 12, finding 10: 40 logs of 300 KB held 12 MB; the queue now holds at most `max_queue_bytes`."""
+    assert log_shipper.DEFAULT_MAX_QUEUE_BYTES == 64 * 2**20
+    sink = Sink()
+    limit = 2**20
+    shipper = make_shipper(sink, flush_interval=60, max_batch_size=1000, max_queue_bytes=limit)
+    tracemalloc.start()
+    try:
+        for i in range(40):
+            shipper.enqueue(_log(f"log-{i}", chunks=[f"{i}-{j}-" + "x" * 30_000 for j in range(10)]))
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert 0 < shipper.queued_bytes <= limit
+    assert held < 3 * limit, held  # unbounded: about 12 MB
+    assert shipper.drop_counts == {"queue_full": shipper.dropped}
+    assert shipper.dropped >= 36
+    assert shipper.flush(timeout=WAIT)
+    assert len(sink.names) == 40 - shipper.dropped
+    assert shipper.queued_bytes == 0
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["flush", "aflush"])
+async def test_each_send_has_its_own_timeout(make_shipper: ShipperFactory, is_async: bool) -> None:
+    """Issue 12, finding 10: a server that never answers held the worker for attempts x `timeout`; `send_timeout`
+    ends the send (all its retries) and the batch is counted as dropped."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # the backlog accepts the connection; nobody answers
+        port = silent.getsockname()[1]
+        shipper = make_shipper(
+            api_key=CANARY, base_url=f"http://127.0.0.1:{port}/v1", timeout=5, max_retries=3, send_timeout=0.5
+        )
+        shipper.enqueue(_log("slow"))
+        started = time.monotonic()
+        assert (await shipper.aflush(timeout=WAIT)) if is_async else shipper.flush(timeout=WAIT)
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.0, elapsed
+    assert shipper.dropped == 1
+    assert shipper.drop_counts == {"timeout": 1}
 
 
 def test_repeated_warnings_are_rate_limited(warnings_log: pytest.LogCaptureFixture) -> None:
@@ -428,7 +472,7 @@ def test_secrets_are_redacted_and_never_logged(
         "api_key": "<redacted>",
         "nested": [{"client_secret": "<redacted>", "max_tokens": 5}],
     }
-    assert log["note"] == "Bearer <redacted>"
+    assert log["note"] == "bearer <redacted>"  # the scheme as written, the credential redacted
     assert CANARY not in sink.requests[0].content.decode()
     assert _shipper_warnings(warnings_log) == [
         "Portkey log shipper: POST /logs was rejected with HTTP 401; dropping such batches"
@@ -508,6 +552,8 @@ def test_needs_an_api_key_when_enabled() -> None:
         ({"max_batch_size": 1.5}, TypeError, "`max_batch_size` must be an int, not float"),
         ({"max_batch_bytes": 10}, ValueError, "`max_batch_bytes` must be >= 16"),
         ({"max_queue_size": 0}, ValueError, "`max_queue_size` must be >= 1"),
+        ({"max_queue_bytes": 15}, ValueError, "`max_queue_bytes` must be >= 16"),
+        ({"send_timeout": 0}, ValueError, "`send_timeout` must be a finite number of seconds > 0"),
         ({"max_retries": -1}, ValueError, "`max_retries` must be >= 0"),
         ({"max_retries": True}, TypeError, "`max_retries` must be an int, not bool"),
     ],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from portkey_ai import AsyncPortkey, Portkey
-from portkey_ai._secrets import is_secret_name
+from portkey_ai._secrets import is_secret_name, redact_text
 from portkey_ai.lib import to_jsonable
 from portkey_ai.types.gateway_config import GatewayConfig
 
@@ -30,15 +32,79 @@ CANARY = "sk-CANARY-7f3a"
         "password",
         "x_custom_auth",
         "token",
+        "Ocp-Apim-Subscription-Key",
+        "x-functions-key",
+        "signature",
+        "sig",
+        "Set-Cookie",
+        "X-Goog-Api-Key",
+        "sessionToken",
+        "client_secret",
+        "x-portkey-config",
+        "x-portkey-metadata",
     ],
 )
 def test_secret_names(name: str) -> None:
     assert is_secret_name(name)
 
 
-@pytest.mark.parametrize("name", ["max_tokens", "total_tokens", "model", "provider", "trace_id", "cache_key_prefix"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "max_tokens",
+        "total_tokens",
+        "model",
+        "provider",
+        "trace_id",
+        "cache_key_prefix",
+        "cache_key",
+        "tuple_key",
+        "session_id",
+        "x-portkey-provider",
+        "x-portkey-trace-id",
+        "content-type",
+    ],
+)
 def test_ordinary_names(name: str) -> None:
     assert not is_secret_name(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bearer abc.def", "Bearer <redacted>"),
+        ("call with key sk-proj-abcdefghij0123456789 now", "call with key <redacted> now"),
+        ("https://user:pw@host.test/v1", "https://<redacted>@host.test/v1"),
+        ("https://h.test/v1?api_key=zzz&model=m", "https://h.test/v1?api_key=<redacted>&model=m"),
+        ('{"password": "hunter2", "model": "m"}', '{"password": "<redacted>", "model": "m"}'),
+        ("x-api-key: abc", "x-api-key: <redacted>"),
+        (
+            "[(b'set-cookie', b's=1'), (b'content-type', b'x')]",
+            "[(b'set-cookie', b'<redacted>'), (b'content-type', b'x')]",
+        ),
+        ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: <redacted>"),
+    ],
+)
+def test_secret_shapes_are_redacted(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Basic ideas first", "the bearer of news", "max_tokens=5", "note: fine", "gpt-4o-mini", "sk-short", "a=b"],
+)
+def test_ordinary_text_is_unchanged(text: str) -> None:
+    assert redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"a":"' * 6000, "(b'a', b'" * 5000, "a=b " * 8000, "https://x.test/a?b=c " * 1500, "a:" * 15000, "a://" * 8000],
+)
+def test_redaction_stays_linear_on_hostile_text(text: str) -> None:
+    started = time.perf_counter()
+    redact_text(text[:32_000])
+    assert time.perf_counter() - started < 0.5
 
 
 def test_request_model_repr_masks_nested_secrets() -> None:

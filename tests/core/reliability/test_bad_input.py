@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import string
 from collections.abc import Callable
@@ -257,3 +258,98 @@ async def test_i7_any_text_in_any_per_request_header(is_async: bool) -> None:
                 continue
             assert script.last.headers.get(name) == text, (name, text)
             assert _h11_accepts(name, text), (name, text)
+
+
+def _sent_or_refused(error: Exception | None, option: str, text: str) -> bool:
+    """True when the call was refused: the error names `option` and never echoes `text`."""
+    if error is None:
+        return False
+    assert isinstance(error, ValueError | TypeError), (option, text, error)
+    assert option in str(error), (option, str(error))
+    assert len(text.strip()) < 4 or text.strip() not in str(error), (option, text, str(error))
+    return True
+
+
+async def _attempt(is_async: bool, script: Script, **kwargs: Any) -> Exception | None:
+    """One chat call with a new client; the error if refused, else `None` once every sent header passed h11."""
+    try:
+        await chat(_client(is_async, script, **kwargs))
+    except (ValueError, TypeError) as error:
+        return error
+    for name, value in script.last.headers.items():
+        assert name == "host" or _h11_accepts(name, value), (name, value)
+    return None
+
+
+def _kinds(text: str) -> list[tuple[str, dict[str, Any], str, object]]:
+    """`(option, kwargs, header, expected)`: `expected` is the header's text, or the value its JSON decodes to."""
+    return [
+        ("metadata", {"metadata": {"k": text}}, "x-portkey-metadata", {"k": text}),
+        ("metadata", {"metadata": {text: "v"}}, "x-portkey-metadata", {text: "v"}),
+        (
+            "config",
+            {"config": {"provider": "openai", "override_params": {"user": text}}},
+            "x-portkey-config",
+            {"provider": "openai", "override_params": {"user": text}},
+        ),
+        ("config", {"config": "pc-" + text}, "x-portkey-config", ("pc-" + text).strip()),
+        ("forward_headers", {"forward_headers": [text]}, "x-portkey-forward-headers", text.strip()),
+        (
+            "vertex_service_account_json",
+            {"vertex_service_account_json": {"private_key": text}},
+            "x-portkey-vertex-service-account-json",
+            {"private_key": text},
+        ),
+        ("undeclared_option", {"undeclared_option": text}, "x-portkey-undeclared-option", text.strip()),
+        (
+            "undeclared_option",
+            {"undeclared_option": {"nested": text}},
+            "x-portkey-undeclared-option",
+            {"nested": text},
+        ),
+    ]
+
+
+async def test_i7_any_text_in_every_option_kind(is_async: bool) -> None:
+    """Random text through metadata mappings (keys and values), config (mapping and id), `forward_headers`, the
+    Vertex JSON and undeclared options (text and mapping): refused naming the option, or sent so that the header
+    is valid and decodes back to exactly the value given."""
+    script = Script([json_response()])
+    sent = 0
+    for text in _texts("every-kind", 60):
+        for option, kwargs, header, expected in _kinds(text):
+            error = await _attempt(is_async, script, **kwargs)
+            if _sent_or_refused(error, option, text):
+                continue
+            sent += 1
+            value = script.last.headers.get(header)
+            if isinstance(expected, str):
+                assert (value or "") == expected, (option, text)
+            else:
+                assert value is not None and json.loads(value) == expected, (option, text)
+    assert sent > 100  # most random texts travel (JSON-escaped in mappings)
+
+
+async def test_i7_bytes_values(is_async: bool) -> None:
+    """Random bytes as header values (per call and default) get the checks text gets; as option values they are a
+    `TypeError` naming the option."""
+    script = Script([json_response()])
+    client = _client(is_async, script)
+    for text in _texts("bytes", 150):
+        value = text.encode("utf-8")
+        for name in ("x-portkey-virtual-key", "x-custom-header"):
+            try:
+                await chat(client, extra_headers={name: value})
+            except ValueError as refused:
+                _sent_or_refused(refused, name, text)
+                continue
+            assert dict(script.last.headers.raw)[name.encode()] == value, (name, text)
+            assert _h11_accepts(name, text), (name, text)
+        error = await _attempt(is_async, script, default_headers={"x-team": value})
+        if not _sent_or_refused(error, "default_headers", text):
+            assert dict(script.last.headers.raw)[b"x-team"] == value, text
+        for option in ("virtual_key", "trace_id", "metadata", "config", "forward_headers"):
+            kwargs: dict[str, Any] = {option: value}
+            with pytest.raises(TypeError) as info:
+                _client(is_async, script, **kwargs)
+            _sent_or_refused(info.value, option, text)

@@ -97,7 +97,9 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         http_client: Your own HTTP client (of the library the installed openai uses). Redirects are followed
             only within the same origin (scheme, host and port): a redirect elsewhere is raised as an
             `APIStatusError` and no credential is sent to the other host.
-        websocket_base_url: Base URL for realtime/responses WebSocket connections.
+        websocket_base_url: Base URL for realtime/responses WebSocket connections: a `ws://` or `wss://` URL, checked
+            like `base_url` (no credentials, query, fragment or control character; plain `ws://` only to a local
+            or private host unless `allow_insecure_http`), since the handshake carries your Portkey headers.
         webhook_secret: Secret for `webhooks.unwrap`.
         instrumentation: Accepted for compatibility with the official SDK; `True` warns (use portkey-langchain or
             portkey-llamaindex for traces).
@@ -136,11 +138,12 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
             webhook_secret=webhook_secret,
             settings=_settings(total_timeout, require_stream_terminator, allow_insecure_http),
             options=options,
+            websocket_base_url=websocket_base_url,
         )
         super().__init__(
             api_key=_PLACEHOLDER_PROVIDER_KEY,
             base_url=setup.base_url,
-            websocket_base_url=websocket_base_url,
+            websocket_base_url=setup.websocket_base_url,
             webhook_secret=webhook_secret,
             timeout=timeout,
             max_retries=max_retries,
@@ -263,11 +266,12 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
             webhook_secret=webhook_secret,
             settings=_settings(total_timeout, require_stream_terminator, allow_insecure_http),
             options=options,
+            websocket_base_url=websocket_base_url,
         )
         super().__init__(
             api_key=_PLACEHOLDER_PROVIDER_KEY,
             base_url=setup.base_url,
-            websocket_base_url=websocket_base_url,
+            websocket_base_url=setup.websocket_base_url,
             webhook_secret=webhook_secret,
             timeout=timeout,
             max_retries=max_retries,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import openai._streaming as openai_streaming
 import pydantic
-from openai import AsyncStream, NotGiven, Stream, Timeout
+from openai import AsyncStream, NotGiven, Omit, Stream, Timeout
 from openai._base_client import AsyncAPIClient, BaseClient, SyncAPIClient
 from openai._constants import RAW_RESPONSE_HEADER
 from openai._models import FinalRequestOptions, SecurityOptions, add_request_id
@@ -76,6 +76,7 @@ from ._policy import (
     should_retry_response,
 )
 from ._response_headers import attach_headers
+from ._secrets import SecretStr, protect, protect_headers
 from ._sse import SSEDecoder
 from ._version import __version__
 
@@ -115,6 +116,7 @@ class ClientSetup:
     user_headers: dict[str, str]
     webhook_secret: str | None
     settings: Settings
+    websocket_base_url: str | None = None
 
 
 def _env(name: str) -> str | None:
@@ -122,12 +124,17 @@ def _env(name: str) -> str | None:
     return value or None
 
 
-def _check_url(name: str, value: str | httpx.URL, allow_insecure_http: bool) -> str:
+def _check_url(
+    name: str, value: str | httpx.URL, allow_insecure_http: bool, schemes: tuple[str, str] = ("http", "https")
+) -> str:
     text = str(value).strip()
     check_header_value(name, text)
-    url = httpx.URL(text)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"`{name}` must be an absolute http:// or https:// URL")
+    try:
+        url = httpx.URL(text)
+    except Exception:  # the HTTP library's InvalidURL quotes the URL, credentials included
+        url = None
+    if url is None or url.scheme not in schemes or not url.host:
+        raise ValueError(f"`{name}` must be an absolute {schemes[0]}:// or {schemes[1]}:// URL")
     if url.userinfo:
         raise ValueError(f"`{name}` must not contain credentials (user:password@); pass them as options instead")
     if url.query or url.fragment:
@@ -135,11 +142,11 @@ def _check_url(name: str, value: str | httpx.URL, allow_insecure_http: bool) -> 
     if is_public_http(url):
         if not allow_insecure_http:
             raise ValueError(
-                f"`{name}` uses plain http:// to a public host, which would send your keys unencrypted; use "
-                "https://, or pass `allow_insecure_http=True` if the network is trusted"
+                f"`{name}` uses plain {url.scheme}:// to a public host, which would send your keys unencrypted; use "
+                f"{schemes[1]}://, or pass `allow_insecure_http=True` if the network is trusted"
             )
         warnings.warn(
-            f"`{name}` uses plain http:// to the public host {url.host}: keys and prompts travel unencrypted",
+            f"`{name}` uses plain {url.scheme}:// to the public host {url.host}: keys and prompts travel unencrypted",
             UserWarning,
             stacklevel=4,
         )
@@ -166,13 +173,15 @@ def prepare_client(
     webhook_secret: str | None,
     settings: Settings,
     options: Mapping[str, object],
+    websocket_base_url: str | httpx.URL | None = None,
 ) -> ClientSetup:
     """Resolve the API key and base URL and validate every option, before any I/O.
 
     Base URL: the argument, then `PORTKEY_BASE_URL`, then `PORTKEY_PROXY`, then the hosted gateway when an API key
     is known, else a local gateway (`http://localhost:8787/v1`). The API key: the argument, then `PORTKEY_API_KEY`.
     Nothing is read from `OPENAI_*` variables. `base_url` and `custom_host` must be http(s) URLs without credentials,
-    query or fragment, and plain http only to a local or private host unless `allow_insecure_http`.
+    query or fragment, and plain http only to a local or private host unless `allow_insecure_http`;
+    `websocket_base_url` the same with ws(s). Header values may be `str` or `bytes` (both checked the same way).
     """
     values = dict(options)
     if values.get("api_key") is None:
@@ -187,6 +196,11 @@ def prepare_client(
     custom_host = values.get("custom_host")
     if isinstance(custom_host, str):
         _check_url("custom_host", custom_host, settings.allow_insecure_http)
+    websocket_url = (
+        None
+        if websocket_base_url is None
+        else _check_url("websocket_base_url", websocket_base_url, settings.allow_insecure_http, ("ws", "wss"))
+    )
     if _is_hosted(checked_url) and not values["api_key"]:
         raise MissingAPIKeyError(
             "The hosted Portkey gateway needs a Portkey API key: pass `api_key=` or set PORTKEY_API_KEY. "
@@ -204,8 +218,9 @@ def prepare_client(
         base_url=checked_url,
         portkey_headers=portkey_headers,
         user_headers=user_headers,
-        webhook_secret=webhook_secret,
+        webhook_secret=SecretStr(webhook_secret) if isinstance(webhook_secret, str) else webhook_secret,
         settings=settings,
+        websocket_base_url=websocket_url,
     )
 
 
@@ -213,10 +228,20 @@ _HEADER_OPTIONS = {spec.header: name for name, spec in OPTION_SPECS.items()}
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _check_header(label: str, name: str, value: str) -> None:
-    """`ValueError` naming `label` (never echoing the value) unless `name: value` can be sent as an HTTP header."""
+def _check_header(label: str, name: str, value: object) -> None:
+    """`ValueError` naming `label` (never echoing the value) unless `name: value` can be sent as an HTTP header.
+
+    A `bytes` value gets the same checks as a `str` (ASCII, no control character, no surrounding space); any other
+    type is a `TypeError`.
+    """
     if not name or not _TOKEN_CHARS.issuperset(name):
         raise ValueError(f"`{label}` has a header name that is not a valid HTTP token")
+    if isinstance(value, Omit | NotGiven):  # openai's way of removing a default header
+        return
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str):
+        raise TypeError(f"`{label}` must be a str or bytes header value, not {type(value).__name__}")
     check_header_value(label, value)
     if value[:1] == " " or value[-1:] == " ":
         raise ValueError(f"`{label}` starts or ends with a space, which HTTP header values cannot carry")
@@ -675,14 +700,15 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
         self._portkey_options = setup.options
         self._portkey_user_headers = setup.user_headers
         self._portkey_settings = setup.settings
-        self.api_key = setup.options.api_key or ""
+        self.api_key = setup.options.api_key or SecretStr("")
         self.organization = None
         self.project = None
         self.webhook_secret = setup.webhook_secret
+        self._custom_query = cast(dict[str, object], protect(self._custom_query))
         for attribute, cleared in (("admin_api_key", None), ("_ambient_authorizations", frozenset[str]())):
             if hasattr(self, attribute):
                 setattr(self, attribute, cleared)
-        self._custom_headers = {**setup.portkey_headers, **setup.user_headers}
+        self._custom_headers = cast(dict[str, str], protect_headers({**setup.portkey_headers, **setup.user_headers}))
         if isinstance(self._client, httpx.Client):
             _SYNC_HTTP_CLIENTS.add(self._client)
 
@@ -723,8 +749,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
     def _build_headers(self, options: FinalRequestOptions, *, retries_taken: int = 0) -> httpx.Headers:
         if options.headers:
             for name, value in options.headers.items():
-                if isinstance(value, str):
-                    _check_header(f"header {name!r}", name, value)
+                _check_header(f"header {name!r}", name, value)
         headers = super()._build_headers(options, retries_taken=retries_taken)
         call = CALL.get()
         if call is not None:
@@ -1010,10 +1035,14 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
 
 
 def _same_origin_redirect(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
-    """The redirect `response` asks for, if it stays on the origin of `request` (credentials never leave it)."""
+    """The redirect `response` asks for, if it stays on the origin of `request` (credentials never leave it).
+
+    Its headers mask their secrets in `repr`, as the first request's do: an error raised after the redirect holds it.
+    """
     next_request = response.next_request
     if next_request is None or origin(next_request.url) != origin(request.url):
         return None
+    next_request.headers.__class__ = _MaskedHeaders
     return next_request
 
 

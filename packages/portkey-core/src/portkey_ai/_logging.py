@@ -2,10 +2,11 @@
 
 The client logs on the `portkey_ai` logger: method, path, status, attempt, delay and trace id, never bodies, query
 strings or header values. openai 2.x logs request options (headers, bodies) and URLs at DEBUG, and the HTTP library
-logs every URL with its query at INFO, so a `RedactingFilter` is attached to those loggers: header values whose name
-looks secret (key, secret, token, auth, password, signature, credential, cookie, session) and Portkey headers that
-may carry secrets or personal data (config, metadata, credentials...) become `<redacted>`, bodies and query
-parameters are dropped, URLs lose their query string and tracebacks are reduced to the exception type. Logger levels
+logs every URL with its query at INFO (httpcore every response header at DEBUG), so a `RedactingFilter` is attached
+to those loggers: what the one secret rule of `_secrets.py` calls secret becomes `<redacted>` (values under secret
+names, such as `set-cookie`, `Ocp-Apim-Subscription-Key` and the Portkey headers that may carry secrets or personal
+data, and values shaped like `sk-...`, `Bearer ...`, a password in a URL), bodies and query parameters are dropped,
+URLs lose their query string and tracebacks are reduced to the exception type. Logger levels
 are never changed, except by `PORTKEY_LOG=debug|info`, which sets the `portkey_ai` and `openai` loggers (never the
 HTTP library's).
 """
@@ -21,55 +22,31 @@ from typing import Any, cast
 from typing_extensions import override
 
 from ._http import httpx
+from ._secrets import REDACTED, is_secret_name, redact_text
 
 __all__ = ["RedactingFilter", "install", "logger", "redact_headers"]
 
 logger = logging.getLogger("portkey_ai")
 
-REDACTED = "<redacted>"
 OMITTED = "<omitted>"
 
-_SECRET_NAME = re.compile(r"key|secret|token|auth|password|passwd|signature|credential|cookie|session", re.IGNORECASE)
-_SAFE_PORTKEY_HEADERS = frozenset(
-    f"x-portkey-{name}"
-    for name in (
-        "provider",
-        "trace-id",
-        "span-id",
-        "parent-span-id",
-        "span-name",
-        "cache-namespace",
-        "cache-force-refresh",
-        "cache-status",
-        "debug",
-        "request-timeout",
-        "retry-attempt-count",
-        "last-used-option-index",
-        "strict-open-ai-compliance",
-        "forward-headers",
-        "request-id",
-        "gateway-exception",
-    )
-)
 _BODY_KEYS = frozenset({"json_data", "content", "files", "extra_json", "params", "data", "body"})
 _URL = re.compile(r"\b(https?://[^\s?#\"']*)\?[^\s#\"']*")
 
 
-def _secret_header(name: str) -> bool:
-    lowered = name.lower()
-    if lowered.startswith("x-portkey-"):
-        return lowered not in _SAFE_PORTKEY_HEADERS
-    return bool(_SECRET_NAME.search(lowered))
-
-
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Headers as a dict with every sensitive value replaced by `<redacted>`."""
-    return {name: REDACTED if _secret_header(name) else value for name, value in headers}
+    """Headers as a dict with every secret value (by name or shape, see `_secrets`) replaced by `<redacted>`."""
+    return {name: REDACTED if is_secret_name(name) else redact_text(value) for name, value in headers}
 
 
 def strip_query(text: str) -> str:
     """`text` with the query string and fragment of every URL in it removed (they can carry keys)."""
     return _URL.sub(r"\1", text) if "?" in text else text
+
+
+def redact_message(text: str) -> str:
+    """`text` without URL query strings and with every secret-shaped part redacted (`_secrets.redact_text`)."""
+    return redact_text(strip_query(text))
 
 
 def _redact(value: object) -> object:
@@ -78,7 +55,9 @@ def _redact(value: object) -> object:
     if isinstance(value, httpx.Headers):
         return redact_headers(value.items())
     if isinstance(value, str):
-        return strip_query(value)
+        return redact_message(value)
+    if isinstance(value, bytes):
+        return redact_message(repr(value))
     if isinstance(value, Mapping):
         mapping = cast(Mapping[object, object], value)
         redacted: dict[object, object] = {}
@@ -89,7 +68,7 @@ def _redact(value: object) -> object:
             elif name == "headers" and isinstance(item, Mapping):
                 headers = cast(Mapping[object, object], item)
                 redacted[key] = redact_headers((str(k), str(v)) for k, v in headers.items())
-            elif _secret_header(name):
+            elif is_secret_name(name):
                 redacted[key] = REDACTED
             else:
                 redacted[key] = _redact(item)
@@ -111,7 +90,7 @@ class RedactingFilter(logging.Filter):
         elif args:
             record.args = tuple(_redact(arg) for arg in cast(tuple[object, ...], args))
         if isinstance(record.msg, str):
-            record.msg = strip_query(record.msg)
+            record.msg = redact_message(record.msg)
         if record.exc_info:
             error = record.exc_info[1]
             if error is not None:
@@ -122,7 +101,18 @@ class RedactingFilter(logging.Filter):
 
 
 _FILTER = RedactingFilter()
-_LOGGERS = ("openai._base_client", "openai._response", "openai._legacy_response", "portkey_ai", httpx.__name__)
+_HTTPCORE_LOGGERS = ("connection", "http11", "http2", "proxy", "socks")
+_LOGGERS = (
+    "openai._base_client",
+    "openai._response",
+    "openai._legacy_response",
+    "portkey_ai",
+    "httpx",
+    "httpx2",
+    *(f"{library}.{part}" for library in ("httpcore", "httpcore2") for part in _HTTPCORE_LOGGERS),
+)
+"""Loggers that see requests. A filter runs only for records of its own logger, so the HTTP libraries' child
+loggers are listed one by one (httpcore logs response headers, `set-cookie` included, at DEBUG)."""
 
 
 def redacting_logger(name: str) -> logging.Logger:

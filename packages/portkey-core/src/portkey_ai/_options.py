@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypedDict, cast, runtime_checkable
 
-from typing_extensions import Unpack
+from typing_extensions import Unpack, override
 
 from ._constants import HEADER_PREFIX, MAX_HEADER_BYTES, MAX_METADATA_VALUE_LENGTH
-from ._secrets import is_secret_name
+from ._secrets import SecretStr, is_secret_name, protect
 
 Kind = Literal["str", "bool", "int", "metadata", "header_list", "config", "bearer", "json"]
 
@@ -40,9 +40,14 @@ def _option(header: str | None = None, *, kind: Kind = "str", secret: bool = Fal
     return field(default=None, metadata={"header": header, "kind": kind, "secret": secret})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class PortkeyOptions:
-    """The gateway options of one client; `None` means "not set" (no header is sent)."""
+    """The gateway options of one client; `None` means "not set" (no header is sent).
+
+    Made by `make_options`, every secret in it is a `SecretStr` (a `str` whose `repr` is `'<redacted>'`): the secret
+    options, the strings under secret names in mappings (a config's `api_key`) and secret-shaped strings. So neither
+    `repr(options)` nor the `repr` of one of its values prints a secret, while the values stay usable as strings.
+    """
 
     api_key: str | None = _option(secret=True)
     virtual_key: str | None = _option(secret=True)
@@ -94,6 +99,11 @@ class PortkeyOptions:
     fireworks_account_id: str | None = _option()
     extra: Mapping[str, object] = field(default_factory=dict[str, object])
     """Options this version does not declare, sent as `x-portkey-<kebab-name>` (official SDK compatibility)."""
+
+    @override
+    def __repr__(self) -> str:
+        rendered = ", ".join(f"{name}={value!r}" for name, value in masked_option_items(self))
+        return f"PortkeyOptions({rendered})"
 
 
 class PortkeyOptionsDict(TypedDict, total=False):
@@ -175,17 +185,31 @@ OPTION_SPECS: Mapping[str, OptionSpec] = _specs()
 SECRET_OPTIONS = frozenset(name for name, spec in OPTION_SPECS.items() if spec.secret)
 
 
+def _protected(name: str, value: object) -> object:
+    """`value` with its secrets as `SecretStr` (see `PortkeyOptions`); a config id stays a plain string."""
+    spec = OPTION_SPECS.get(name)
+    if spec is not None and spec.kind == "config":
+        if isinstance(value, str):
+            return SecretStr(value) if value.lstrip()[:1] in ("{", "[") else value
+        return protect(value)
+    secret = spec.secret if spec is not None else is_secret_name(name)
+    return protect(value, secret=secret)
+
+
 def make_options(values: Mapping[str, object]) -> PortkeyOptions:
-    """Split keyword options into declared fields and undeclared extras."""
-    declared = {name: value for name, value in values.items() if name in OPTION_SPECS}
-    extra = {name: value for name, value in values.items() if name not in OPTION_SPECS}
+    """Split keyword options into declared fields and undeclared extras, every secret made a `SecretStr`."""
+    declared = {name: _protected(name, value) for name, value in values.items() if name in OPTION_SPECS}
+    extra = {name: _protected(name, value) for name, value in values.items() if name not in OPTION_SPECS}
     return PortkeyOptions(**cast(dict[str, Any], declared), extra=extra)
 
 
 def replace_options(options: PortkeyOptions, overrides: Mapping[str, object]) -> PortkeyOptions:
     """Return `options` with `overrides` applied; an override of `None` unsets the option."""
-    declared = {name: value for name, value in overrides.items() if name in OPTION_SPECS}
-    extra = {**options.extra, **{name: value for name, value in overrides.items() if name not in OPTION_SPECS}}
+    declared = {name: _protected(name, value) for name, value in overrides.items() if name in OPTION_SPECS}
+    extra = {
+        **options.extra,
+        **{name: _protected(name, value) for name, value in overrides.items() if name not in OPTION_SPECS},
+    }
     return dataclasses.replace(options, **cast(dict[str, Any], declared), extra=extra)
 
 
@@ -258,7 +282,7 @@ def _metadata(name: str, value: object) -> str:
 def _header_list(name: str, value: object) -> str:
     names: list[object] = [part.strip() for part in value.split(",")] if isinstance(value, str) else []
     if not isinstance(value, str):
-        if not isinstance(value, Sequence):
+        if not isinstance(value, Sequence) or isinstance(value, bytes | bytearray):
             raise TypeError(f"`{name}` must be a list of header names, not {type(value).__name__}")
         names = list(value)  # pyright: ignore[reportUnknownArgumentType]
     cleaned: list[str] = []

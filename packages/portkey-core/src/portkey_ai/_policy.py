@@ -256,17 +256,52 @@ _LOCAL_SUFFIXES = (
 )
 
 
+_IPV4_PART = re.compile(r"0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
+
+
+def _ipv4_number(part: str) -> int:
+    if part[:2].lower() == "0x":
+        return int(part[2:] or "0", 16)
+    return int(part, 8) if part[:1] == "0" else int(part)
+
+
+def parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """`host` as an IPv4 address in any spelling a resolver accepts, or `None` when it is not one.
+
+    Besides `8.8.8.8`: a single integer (`134744072`), hexadecimal and octal parts (`0x08080808`, `010.010.010.010`)
+    and short forms whose last part fills the remaining bytes (`8.8.2056`, `8.526344`), as in the WHATWG URL
+    standard and `inet_aton`.
+    """
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4 or not all(_IPV4_PART.fullmatch(part) for part in parts):
+        return None
+    numbers = [_ipv4_number(part) for part in parts]
+    *leading, last = numbers
+    if any(number > 255 for number in leading) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for index, number in enumerate(leading):
+        value += number << (8 * (3 - index))
+    return ipaddress.IPv4Address(value)
+
+
 def is_public_http(url: httpx.URL) -> bool:
-    """Whether `url` is plain `http://` to a host that looks reachable over the internet.
+    """Whether `url` is plain `http://` (or `ws://`) to a host that looks reachable over the internet.
 
     Loopback, private and link-local addresses, single-label names (`gateway`, a Kubernetes service) and reserved or
-    local domains (`.localhost`, `.local`, `.internal`, `.test`, `.svc`...) are not public.
+    local domains (`.localhost`, `.local`, `.internal`, `.test`, `.svc`...) are not public. An IPv4 address counts in
+    every spelling (`134744072`, `0x08080808`, `8.8.2056`: all 8.8.8.8), and an IPv4-mapped IPv6 address as the IPv4
+    address it maps.
     """
-    if url.scheme != "http":
+    if url.scheme not in ("http", "ws"):
         return False
     host = url.host.lower().rstrip(".")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return "." in host and host != "localhost" and not host.endswith(_LOCAL_SUFFIXES)
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = parse_ipv4(host)
+    if address is None:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return "." in host and host != "localhost" and not host.endswith(_LOCAL_SUFFIXES)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
     return address.is_global

@@ -13,14 +13,16 @@ shipper.flush()
 Design (frameworks.md §5.1):
 
 - `enqueue` is the hot path, called from framework callbacks: it makes a bounded JSON-safe copy of the log
-  (`to_jsonable`, secrets scrubbed) and appends it to a bounded in-memory queue. It never blocks on I/O and never
-  raises; when the queue is full the log is dropped, counted (`dropped`) and one rate-limited warning is logged.
+  (`to_jsonable`, secrets scrubbed) and appends it to an in-memory queue bounded in logs (`max_queue_size`) and in
+  bytes of JSON (`max_queue_bytes`, 64 MiB by default). It never blocks on I/O and never raises; when the queue is
+  full the log is dropped, counted (`dropped`, by reason in `drop_counts`) and one rate-limited warning is logged.
 - One daemon worker thread, started on the first `enqueue` (it ends after 30 s without logs and restarts on the
   next one), sends JSON arrays of at most `max_batch_size` logs and `max_batch_bytes` bytes, at the latest
   `flush_interval` seconds after the first log of a batch arrived.
 - Sending goes through a sync `Portkey` client (`client.post("/logs", ...)`), so it has the client's retry policy:
   connection errors, 409, 429 and 5xx are retried `max_retries` times with exponential backoff, honouring
-  `Retry-After`. A batch that still fails, or that gets another 4xx, is dropped (one warning per 4xx status code);
+  `Retry-After`. Each send, retries included, ends after `send_timeout` seconds (the client's `total_timeout`), so a
+  slow endpoint cannot hold the worker. A batch that still fails, or that gets another 4xx, is dropped (one warning per 4xx status code);
   a 413 splits the batch in two first.
 - At interpreter exit the queue is flushed (bounded to a few seconds) by an `atexit` hook that never starts a thread.
   After `os.fork()` the child starts with an empty queue, no worker and (unless you passed `client=`) a new client.
@@ -41,7 +43,6 @@ import json
 import math
 import os
 import pathlib
-import re
 import sys
 import threading
 import time
@@ -56,7 +57,7 @@ import pydantic
 
 from .._constants import PORTKEY_GATEWAY_URL
 from .._logging import redacting_logger
-from .._secrets import is_secret_name
+from .._secrets import REDACTED, is_secret_name, redact_text
 
 if TYPE_CHECKING:
     from .._client import Portkey
@@ -65,8 +66,11 @@ __all__ = ["LogShipper", "span_log", "to_jsonable"]
 
 logger = redacting_logger("portkey_ai.logs")
 
-REDACTED = "<redacted>"
-"""What `to_jsonable` puts in place of a secret."""
+_SECRET_MARGIN = 512
+"""Characters past `max_str` that are still searched for secrets, so that a cut never leaves half a key."""
+
+DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024
+"""Default bound, in bytes of JSON, of the logs waiting to be sent (`max_queue_bytes`)."""
 
 _EXIT_FLUSH_TIMEOUT = 5.0
 """Upper bound, in seconds, on the flush at interpreter exit."""
@@ -82,15 +86,13 @@ _DISABLED_VALUES = frozenset({"false", "0", "no", "off", "disabled"})
 _RETRYABLE_STATUSES = frozenset({409, 429})
 """Besides 5xx: statuses the client retries (a 408 is the gateway's own `request_timeout`, not retried)."""
 
-_BEARER = re.compile(r"^\s*bearer\s+\S", re.IGNORECASE)
-
 
 # --------------------------------------------------------------------------------------------------------------------
 # JSON-safe copies
 
 
 def is_secret_key(key: str) -> bool:
-    """Whether a mapping key names a secret (the shared rule of `portkey_ai._secrets`)."""
+    """Whether a mapping key names a secret (the one rule of `portkey_ai._secrets`, also used by the log filter)."""
     return is_secret_name(key)
 
 
@@ -129,9 +131,10 @@ class _Encoder:
         self.active: set[int] = set()
 
     def string(self, text: str) -> str:
-        if _BEARER.match(text):
-            return f"Bearer {REDACTED}"
-        return _truncate(text, self.max_str)
+        redacted = redact_text(text[: self.max_str + _SECRET_MARGIN])
+        if len(text) <= self.max_str + _SECRET_MARGIN and len(redacted) <= self.max_str:
+            return redacted
+        return f"{redacted[: self.max_str]}...<{max(0, len(text) - self.max_str)} more chars>"
 
     def encode(self, obj: object, depth: int) -> Any:
         try:
@@ -220,7 +223,8 @@ def to_jsonable(obj: Any, *, max_depth: int = 10, max_str: int = 32_000, max_ite
     """A bounded, JSON-serialisable copy of `obj` with secrets removed. Never raises.
 
     - str/int/float/bool/None pass through (non-finite floats become strings, long strings are cut at `max_str`
-      characters, a `Bearer ...` string is redacted);
+      characters, and every secret-shaped part of a string, such as `sk-...`, `Bearer ...` or a password in a URL,
+      becomes `<redacted>`: `portkey_ai._secrets.redact_text`);
     - mappings become dicts with string keys, and the value of every secret key (see `is_secret_key`) becomes
       `"<redacted>"`; lists, tuples, sets and deques become lists; both keep at most `max_items` entries;
     - UUIDs, paths and decimals become strings, dates and times ISO strings, timedeltas seconds, enums their value,
@@ -242,6 +246,11 @@ def _metadata_value(value: object) -> str:
         return "true" if value else "false"
     jsonable = to_jsonable(value)
     return jsonable if isinstance(jsonable, str) else json.dumps(jsonable, separators=(",", ":"), ensure_ascii=False)
+
+
+def _json_size(log: Mapping[str, Any]) -> int:
+    """Bytes of `log` as compact JSON (what it adds to a request, and about what it holds in memory)."""
+    return len(json.dumps(log, separators=(",", ":"), ensure_ascii=False).encode())
 
 
 def _jsonable_dict(value: object) -> dict[str, Any] | None:
@@ -424,7 +433,11 @@ class LogShipper:
         max_batch_size: Most logs per request.
         max_batch_bytes: Most bytes of JSON per request; a single log larger than this is dropped.
         max_queue_size: Most logs waiting to be sent; beyond it new logs are dropped and counted.
+        max_queue_bytes: Most bytes (of the logs' JSON) waiting to be sent; beyond it new logs are dropped and
+            counted. Default 64 MiB.
         timeout: Timeout of one HTTP request, in seconds.
+        send_timeout: Deadline of one send (one batch, all its retries and backoff included), in seconds; a batch
+            not sent by then is dropped and counted. Default 30 s.
         max_retries: Retries of one batch, by the client's policy: connection errors, 409, 429 and 5xx, with
             exponential backoff honouring `Retry-After`.
         enabled: `False` turns the shipper off (every method is a no-op). `PORTKEY_TRACING_ENABLED=false` does the
@@ -445,7 +458,9 @@ class LogShipper:
         max_batch_size: int = 100,
         max_batch_bytes: int = 1_000_000,
         max_queue_size: int = 10_000,
+        max_queue_bytes: int = DEFAULT_MAX_QUEUE_BYTES,
         timeout: float = 5.0,
+        send_timeout: float = 30.0,
         max_retries: int = 3,
         enabled: bool = True,
     ) -> None:
@@ -453,7 +468,9 @@ class LogShipper:
         self._max_batch_size = _check_int("max_batch_size", max_batch_size, 1)
         self._max_batch_bytes = _check_int("max_batch_bytes", max_batch_bytes, 16)
         self._max_queue_size = _check_int("max_queue_size", max_queue_size, 1)
+        self._max_queue_bytes = _check_int("max_queue_bytes", max_queue_bytes, 16)
         self._timeout = _check_seconds("timeout", timeout)
+        self._send_timeout = _check_seconds("send_timeout", send_timeout)
         self._max_retries = _check_int("max_retries", max_retries, 0)
         self._enabled = bool(enabled) and _tracing_enabled_by_env()
         if client is not None and (api_key is not None or base_url is not None):
@@ -474,20 +491,28 @@ class LogShipper:
 
     def _make_client(self) -> Portkey:
         if self._user_client is not None:
-            return self._user_client.with_options(timeout=self._timeout, max_retries=self._max_retries)
+            return self._user_client.with_options(
+                timeout=self._timeout, max_retries=self._max_retries, total_timeout=self._send_timeout
+            )
         from .._client import Portkey
 
         return Portkey(
-            api_key=self._api_key, base_url=self._base_url, timeout=self._timeout, max_retries=self._max_retries
+            api_key=self._api_key,
+            base_url=self._base_url,
+            timeout=self._timeout,
+            max_retries=self._max_retries,
+            total_timeout=self._send_timeout,
         )
 
     def _reset_state(self) -> None:
         self._cond = threading.Condition(threading.Lock())
-        self._buffer: deque[dict[str, Any]] = deque()
+        self._buffer: deque[tuple[dict[str, Any], int]] = deque()
+        self._buffer_bytes = 0
         self._worker: threading.Thread | None = None
         self._enqueued = 0
         self._done = 0
         self._dropped = 0
+        self._drop_counts: dict[str, int] = {}
         self._flush_requested = False
         self._stopping = False
         self._warner = _Warner()
@@ -507,6 +532,18 @@ class LogShipper:
         """How many logs were dropped: queue full, shut down, too large, or given up after retries/4xx."""
         return self._dropped
 
+    @property
+    def drop_counts(self) -> dict[str, int]:
+        """How many logs were dropped, by reason: `queue_full` (by count or bytes), `too_large`, `closed`,
+        `shutdown`, `timeout` (a send past `timeout` or `send_timeout`), `connection`, `status_<code>`, `not_mapping`, `internal`."""
+        with self._cond:
+            return dict(self._drop_counts)
+
+    @property
+    def queued_bytes(self) -> int:
+        """Bytes (of JSON) of the logs waiting to be sent."""
+        return self._buffer_bytes
+
     def enqueue(self, log: Mapping[str, Any]) -> None:
         """Queue one log for sending. Never blocks on I/O and never raises.
 
@@ -520,14 +557,16 @@ class LogShipper:
             if item is None:
                 self._drop(1, "not_mapping", "Portkey log shipper: dropped a log that is not a mapping")
                 return
+            size = _json_size(item)
             with self._cond:
                 if self._closed:
                     reason = "closed"
-                elif len(self._buffer) >= self._max_queue_size:
+                elif len(self._buffer) >= self._max_queue_size or self._buffer_bytes + size > self._max_queue_bytes:
                     reason = "queue_full"
                 else:
                     reason = None
-                    self._buffer.append(item)
+                    self._buffer.append((item, size))
+                    self._buffer_bytes += size
                     self._enqueued += 1
                     if not self._ensure_worker_locked() and len(self._buffer) >= self._max_batch_size:
                         self._cond.notify_all()
@@ -537,8 +576,9 @@ class LogShipper:
                 self._drop(
                     1,
                     reason,
-                    "Portkey log shipper: queue full (%d logs), dropping logs; is the Portkey API reachable?",
+                    "Portkey log shipper: queue full (%d logs or %d bytes), dropping logs; is the Portkey API reachable?",
                     self._max_queue_size,
+                    self._max_queue_bytes,
                 )
         except Exception as exc:  # never let tracing break the caller
             self._drop(1, "internal", "Portkey log shipper: dropped a log (%s)", type(exc).__name__)
@@ -557,10 +597,19 @@ class LogShipper:
         self._worker = worker
         return True
 
+    def _count_drop_locked(self, count: int, kind: str) -> None:
+        self._dropped += count
+        self._drop_counts[kind] = self._drop_counts.get(kind, 0) + count
+
     def _drop(self, count: int, kind: str, message: str, *args: object) -> None:
         with self._cond:
-            self._dropped += count
+            self._count_drop_locked(count, kind)
         self._warner.warn(kind, message, *args)
+
+    def _take_locked(self) -> list[tuple[dict[str, Any], int]]:
+        batch = [self._buffer.popleft() for _ in range(min(len(self._buffer), self._max_batch_size))]
+        self._buffer_bytes -= sum(size for _, size in batch)
+        return batch
 
     # ----------------------------------------------------------------------------------------------------------------
     # worker
@@ -572,7 +621,7 @@ class LogShipper:
                 return
             self._send_batch(batch)
 
-    def _next_batch(self) -> list[dict[str, Any]] | None:
+    def _next_batch(self) -> list[tuple[dict[str, Any], int]] | None:
         with self._cond:
             while not self._buffer:
                 if self._stopping:
@@ -586,9 +635,9 @@ class LogShipper:
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
-            return [self._buffer.popleft() for _ in range(min(len(self._buffer), self._max_batch_size))]
+            return self._take_locked()
 
-    def _send_batch(self, batch: list[dict[str, Any]]) -> None:
+    def _send_batch(self, batch: list[tuple[dict[str, Any], int]]) -> None:
         """Send (or drop) `batch`, then count it as done. Never raises."""
         try:
             for chunk in self._chunks_by_bytes(batch):
@@ -602,12 +651,11 @@ class LogShipper:
                     self._flush_requested = False
                 self._cond.notify_all()
 
-    def _chunks_by_bytes(self, batch: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    def _chunks_by_bytes(self, batch: list[tuple[dict[str, Any], int]]) -> list[list[dict[str, Any]]]:
         chunks: list[list[dict[str, Any]]] = []
         chunk: list[dict[str, Any]] = []
         size = 2  # "[]"
-        for log in batch:
-            length = len(json.dumps(log, separators=(",", ":"), ensure_ascii=False).encode())
+        for log, length in batch:
             if length + 2 > self._max_batch_bytes:
                 self._drop(
                     1,
@@ -640,7 +688,7 @@ class LogShipper:
                 self._post(chunk[middle:])
                 return
             with self._cond:
-                self._dropped += len(chunk)
+                self._count_drop_locked(len(chunk), f"status_{status}")
             if status in _RETRYABLE_STATUSES or status >= 500:
                 self._warner.warn(
                     f"status_{status}",
@@ -658,7 +706,7 @@ class LogShipper:
         except openai.APIConnectionError as exc:
             self._drop(
                 len(chunk),
-                "connection",
+                "timeout" if isinstance(exc, openai.APITimeoutError) else "connection",
                 "Portkey log shipper: dropped %d logs (%s, max_retries=%d)",
                 len(chunk),
                 type(exc).__name__,
@@ -705,7 +753,7 @@ class LogShipper:
         """Send what is queued from the calling thread (when no worker thread can run, e.g. at exit)."""
         while deadline is None or time.monotonic() < deadline:
             with self._cond:
-                batch = [self._buffer.popleft() for _ in range(min(len(self._buffer), self._max_batch_size))]
+                batch = self._take_locked()
             if not batch:
                 return
             self._send_batch(batch)
@@ -733,6 +781,7 @@ class LogShipper:
         with self._cond:
             leftover = len(self._buffer)
             self._buffer.clear()
+            self._buffer_bytes = 0
             self._done += leftover
             self._cond.notify_all()
         if leftover:
