@@ -82,6 +82,15 @@ class Official:
     positional: tuple[str, ...] = ()
     stream_flag: bool = False
     """`stream=True` returns the method of `with_streaming_response` (a context manager of the streamed body)."""
+    around: Callable[[Any, Callable[..., Any], tuple[Any, ...], dict[str, Any]], Any] | None = None
+    """Makes the call instead: `around(resource, method, args, kwargs)` (a sync method only)."""
+
+
+def _realtime_connect(resource: Any, method: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Realtime `connect`: the client's headers on the upgrade request, typed handshake errors (`_realtime.py`)."""
+    from ._realtime import connect
+
+    return connect(resource, method, args, kwargs)
 
 
 _CHAT: Final = Official(defaults={"model": DEFAULT_MODEL})
@@ -95,6 +104,8 @@ OFFICIAL: Final[Mapping[str, Official]] = {
     "completions.create": Official(defaults={"model": DEFAULT_MODEL, "prompt": None}),
     "files.create": Official(positional=("file", "purpose")),
     "audio.speech.create": Official(stream_flag=True),
+    "realtime.connect": Official(around=_realtime_connect),
+    "beta.realtime.connect": Official(around=_realtime_connect),
 }
 """The official SDK's signatures where they differ from openai's, by method path from the client."""
 
@@ -216,6 +227,8 @@ def _wrap(func: Callable[..., Any], official: Official | None) -> Callable[..., 
         if streamed is not None:
             return streamed(*args, **kwargs)
         args = _prepare(official, _shape(func), args, kwargs)
+        if official is not None and official.around is not None:
+            return official.around(self, func, args, kwargs)
         return func(self, *args, **kwargs)
 
     return method
