@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: bootstrap demo test lint typecheck bench
+.PHONY: bootstrap demo test lint typecheck bench soak
 
 bootstrap:
 	@scripts/bootstrap
@@ -28,3 +28,8 @@ typecheck: bootstrap
 
 bench: bootstrap
 	uv run python -m bench
+
+## The soak (reliability matrix L3): 30 minutes of the async client and the log shipper against a local load server;
+## fails on RSS growth above 1 MiB per 10 minutes, leaked file descriptors or threads, raw errors or any lost log.
+soak: bootstrap
+	uv run python -m tests.load.soak --minutes 30
