@@ -194,7 +194,8 @@ async def test_a_client_cancel_ends_cleanly(is_async: bool, path: str, fake_real
         async with manager as connection:
             await connection.recv()
             waiting = asyncio.ensure_future(connection.recv())  # the fake sends nothing more unprompted
-            fake_realtime.wait_for(lambda fake: fake.open_connections == 1)
+            await asyncio.sleep(0)  # one turn of the loop: the task is now blocked in `recv`
+            assert not waiting.done()
             waiting.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await waiting
