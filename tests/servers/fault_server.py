@@ -539,9 +539,9 @@ class LoadScript:
         if request.method == "POST":
             logs = request.json()
             if isinstance(logs, list):
-                for log in logs:  # pyright: ignore[reportUnknownVariableType]
-                    if isinstance(log, dict) and isinstance(log.get("soak_id"), str):  # pyright: ignore[reportUnknownMemberType]
-                        self._log_ids.add(str(log["soak_id"]))  # pyright: ignore[reportUnknownArgumentType]
+                for log in logs:
+                    if isinstance(log, dict) and isinstance(log.get("soak_id"), str):
+                        self._log_ids.add(str(log["soak_id"]))
             return json_reply({"status": "success"})
         return json_reply({"received": len(self._log_ids)})
 
