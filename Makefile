@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: bootstrap demo test lint typecheck bench docs
+.PHONY: bootstrap demo test lint typecheck bench docs soak
 
 bootstrap:
 	@scripts/bootstrap
@@ -32,3 +32,8 @@ bench: bootstrap
 ## The documentation site (mkdocs.yml) into site/, strict: a broken link, anchor or API reference fails.
 docs: bootstrap
 	NO_MKDOCS_2_WARNING=1 uv run --group docs mkdocs build --strict
+
+## The soak (reliability matrix L3): 30 minutes of the async client and the log shipper against a local load server;
+## fails on RSS growth above 1 MiB per 10 minutes, leaked file descriptors or threads, raw errors or any lost log.
+soak: bootstrap
+	uv run python -m tests.load.soak --minutes 30

@@ -515,6 +515,9 @@ class LoadScript:
 
     Each request gets, with probability ``fault_rate``, one of: 429 with ``retry-after-ms: 10``, 503, a reset before
     the status line, or (streams) a clean end of the body without ``[DONE]``.
+
+    For the soak it also takes custom logs, never faulted: ``POST /v1/logs`` (a JSON array of logs; the distinct
+    values of their ``soak_id`` field are counted), and ``GET /v1/soak/logs`` answers ``{"received": <count>}``.
     """
 
     fault_rate: float
@@ -523,6 +526,7 @@ class LoadScript:
     _completion: Reply = field(init=False)
     _stream: Events = field(init=False)
     _cut: Events = field(init=False)
+    _log_ids: set[str] = field(init=False, default_factory=set[str])
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
@@ -531,7 +535,19 @@ class LoadScript:
         self._stream = Events(events)
         self._cut = Events(events[:5], end="eof")
 
+    def _logs(self, request: Request) -> Action:
+        if request.method == "POST":
+            logs = request.json()
+            if isinstance(logs, list):
+                for log in logs:
+                    if isinstance(log, dict) and isinstance(log.get("soak_id"), str):
+                        self._log_ids.add(str(log["soak_id"]))
+            return json_reply({"status": "success"})
+        return json_reply({"received": len(self._log_ids)})
+
     def __call__(self, request: Request) -> Action:
+        if request.path in ("/v1/logs", "/v1/soak/logs"):
+            return self._logs(request)
         streaming = b'"stream":true' in request.body.replace(b" ", b"")
         if self._random.random() < self.fault_rate:
             kind = self._random.randrange(4)

@@ -84,6 +84,15 @@ class Official:
     method takes (openai's own positional form keeps working)."""
     stream_flag: bool = False
     """`stream=True` returns the method of `with_streaming_response` (a context manager of the streamed body)."""
+    around: Callable[[Any, Callable[..., Any], tuple[Any, ...], dict[str, Any]], Any] | None = None
+    """Makes the call instead: `around(resource, method, args, kwargs)` (a sync method only)."""
+
+
+def _realtime_connect(resource: Any, method: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Realtime `connect`: the client's headers on the upgrade request, typed handshake errors (`_realtime.py`)."""
+    from ._realtime import connect
+
+    return connect(resource, method, args, kwargs)
 
 
 _MODEL: Final = Official(defaults={"model": DEFAULT_MODEL})
@@ -159,6 +168,8 @@ OFFICIAL: Final[Mapping[str, Official]] = {
     "beta.threads.runs.stream_create": _RUN_HELPER,
     "beta.threads.normal_create_and_run": Official(positional=("assistant_id",)),
     "beta.threads.stream_create_and_run": Official(positional=("assistant_id",)),
+    "realtime.connect": Official(around=_realtime_connect),
+    "beta.realtime.connect": Official(around=_realtime_connect),
 }
 """The official SDK's signatures where they differ from openai's, by method path from the client."""
 
@@ -283,6 +294,8 @@ def _wrap(func: Callable[..., Any], official: Official | None) -> Callable[..., 
         if streamed is not None:
             return streamed(*args, **kwargs)
         args = _prepare(official, _shape(func), args, kwargs)
+        if official is not None and official.around is not None:
+            return official.around(self, func, args, kwargs)
         return func(self, *args, **kwargs)
 
     return method
