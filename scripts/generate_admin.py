@@ -13,7 +13,9 @@ published spec lacks; see `merge_overlay`). The output is committed, readable co
   response mode, which gives each resource `with_raw_response` / `with_streaming_response` (see `_base.py`);
 - `types/models.py` (response models, `openai.BaseModel` subclasses) and `types/params.py` (request `TypedDict`s);
 - `_extension.py`: the entry-point factories through which the core client finds the top-level attributes;
-- `packages/portkey-admin/api.md`: an index of every method and the operation it calls.
+- `packages/portkey-admin/api.md`: an index of every method and the operation it calls;
+- `cli/_operations.py`: the table from which the `portkey` command builds one sub-command per method
+  (`render_cli_table`), so the command line and the library cannot drift.
 
 Which operation becomes which method is decided by the tables below (`RESOURCES`, `OPERATIONS`), which follow the
 official SDK's names where it has the method. Every control-plane operation of the spec must be in `OPERATIONS`:
@@ -1734,6 +1736,76 @@ def render_api_index(operations: list[Operation]) -> str:
     return "\n".join(lines) + "\n"
 
 
+CLI_RESERVED_OPTIONS = frozenset({"json", "output", "limit", "help"})
+"""Options every generated command has; no parameter may take their name."""
+
+
+def cli_name(name: str) -> str:
+    """A Python name as a command or option name (`api_keys` -> `api-keys`)."""
+    return name.replace("_", "-")
+
+
+def _cli_kind(param: Param, spec: Spec) -> tuple[str, tuple[str, ...]]:
+    """How the command line reads a parameter: `str`, `int`, `float`, `bool`, `choice` (with its values) or `json`."""
+    schema = spec.resolve(param.schema) if param.schema else {}
+    enum = tuple(str(value) for value in schema.get("enum") or () if value is not None)
+    kind = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(schema.get("type") or "")
+    if enum and kind == "str":
+        return "choice", enum
+    if kind is None:
+        return ("json", ()) if param.location == "body" else ("str", ())
+    return kind, ()
+
+
+def render_cli_table(operations: list[Operation], spec: Spec) -> str:
+    """`cli/_operations.py`: every method (aliases and official-SDK-only arguments left out) as a `portkey`
+    sub-command: its words, the method it calls, its help and its parameters."""
+    lines = [
+        HEADER.format(doc="The sub-commands of `portkey`, one per method of portkey-admin."),
+        "from __future__ import annotations",
+        "",
+        "from ._spec import CliOperation, CliParam",
+        "",
+        '__all__ = ["GROUPS", "OPERATIONS"]',
+        "",
+        "GROUPS: dict[tuple[str, ...], str] = {",
+    ]
+    for resource, info in RESOURCES.items():
+        words = tuple(cli_name(part) for part in resource.split("."))
+        lines.append(f"    {words!r}: {info.doc!r},")
+    lines += ["}", '"""Help of each command group, by its words."""', "", "OPERATIONS: tuple[CliOperation, ...] = ("]
+    for op in operations:
+        if op.alias_of:
+            continue
+        words = tuple(cli_name(part) for part in op.resource.split(".")) + (cli_name(op.name),)
+        params: list[str] = []
+        for param in op.params:
+            if param.legacy is not None:
+                continue
+            if param.location != "path" and param.name in CLI_RESERVED_OPTIONS:
+                raise SystemExit(f"{op.key}: parameter {param.name!r} clashes with an option of every command")
+            kind, choices = _cli_kind(param, spec)
+            params.append(
+                f"CliParam({param.name!r}, {param.wire!r}, {param.location!r}, {kind!r}, {param.required!r}, "
+                f"{param.doc!r}, {choices!r}),"
+            )
+        lines += [
+            "    CliOperation(",
+            f"        words={words!r},",
+            f"        method={(*op.resource.split('.'), op.name)!r},",
+            f"        summary={(op.summary or op.name.capitalize()).rstrip('.')!r},",
+            f"        description={op.description!r},",
+            f"        http={op.method.upper() + ' ' + op.path!r},",
+            f"        paged={op.page is not None!r},",
+            "        params=(",
+            *[f"            {line}" for line in params],
+            "        ),",
+            "    ),",
+        ]
+    lines += [")"]
+    return _finish(lines)
+
+
 def ruff_format(path: Path, text: str) -> str:
     """`text` as `ruff format` (with the repository's settings) formats the file at `path`."""
     result = subprocess.run(
@@ -1763,6 +1835,7 @@ def render_all(spec_file: Path | None = None) -> dict[Path, str]:
     files[OUTPUT_DIR / "types" / "params.py"] = render_params(registry)
     files[OUTPUT_DIR / "types" / "__init__.py"] = render_types_init(registry)
     files[OUTPUT_DIR / "_extension.py"] = render_extension()
+    files[OUTPUT_DIR / "cli" / "_operations.py"] = render_cli_table(operations, spec)
     files = {path: ruff_format(path, text) if path.suffix == ".py" else text for path, text in files.items()}
     files[PACKAGE_DIR / "api.md"] = render_api_index(operations)
     return files
