@@ -105,7 +105,7 @@ def _check_destination(to: object) -> Path | None:
 
 
 def _check_chunk_size(chunk_size: int) -> None:
-    value: object = chunk_size
+    value = cast(object, chunk_size)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"`chunk_size` must be a positive number of bytes, got {chunk_size!r}")
 
