@@ -120,7 +120,10 @@ def _server_message(exc: openai.APIStatusError) -> str:
             texts = [error_fields.get(key) for key in ("message", "detail", "title")]
             error = next((text for text in texts if isinstance(text, str) and text), error_fields)
         body = error
-    return body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
+    if body is None:
+        return "(no message)"
+    text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
+    return text.strip() or "(no message)"
 
 
 def classify(exc: BaseException) -> tuple[str, str]:

@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 
+from .. import ExportFailedError, WaitTimeoutError
 from ._app import JSON, State, fail, option_name, output_option, state
 from ._operations import OPERATIONS
 from ._output import bar_chart, emit, plain
@@ -201,8 +202,6 @@ def export_command(
 
         portkey logs export --from 2026-12-01 --to 2026-12-02 --fields id,created_at,cost -o logs.jsonl
     """
-    from .._waiters import ExportFailedError, WaitTimeoutError
-
     if filters is not None and not isinstance(filters, dict):
         raise click.BadParameter("the filters must be a JSON object", param_hint="'--filters'")
     requested = _fields(fields)
