@@ -33,6 +33,7 @@ __all__ = ["EXIT_CODES", "CliError", "State", "cli", "fail", "operation_command"
 
 EXIT_CODES: Mapping[str, int] = {
     "request": 1,
+    "unexpected": 1,
     "usage": 2,
     "authentication": 3,
     "not found": 4,
@@ -41,7 +42,10 @@ EXIT_CODES: Mapping[str, int] = {
     "export": 7,
 }
 """The exit code of each class of error (0: success). `request`: the API rejected the request (400, 409, 422, 429);
-`export`: a log export failed, was stopped or did not finish in time."""
+`export`: a log export failed, was stopped or did not finish in time; `unexpected`: anything else (a bug: `--debug`
+shows where)."""
+
+NO_API_KEY = "no API key: pass --api-key or set PORTKEY_API_KEY"
 
 WORKSPACE_PARAMETERS = ("workspace_id", "workspace_slug")
 """The query and body parameters `--workspace` fills when they are not given."""
@@ -70,6 +74,10 @@ class State:
     def client(self) -> Portkey:
         """The library client, made on first use."""
         if self._client is None:
+            has_key = self.api_key or os.environ.get("PORTKEY_API_KEY")
+            if not has_key and not (self.base_url or os.environ.get("PORTKEY_BASE_URL")):
+                # the library would fall back to a local gateway; the control plane is the hosted API
+                raise CliError("authentication", NO_API_KEY)
             options: dict[str, Any] = {}
             if self.max_retries is not None:
                 options["max_retries"] = self.max_retries
@@ -131,7 +139,7 @@ def classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, CliError):
         return exc.kind, str(exc)
     if isinstance(exc, MissingAPIKeyError):
-        return "authentication", "no API key: pass --api-key or set PORTKEY_API_KEY"
+        return "authentication", NO_API_KEY
     if isinstance(exc, openai.APIStatusError):
         request = exc.request
         where = f"{request.method} {request.url.path}"
@@ -157,7 +165,7 @@ def classify(exc: BaseException) -> tuple[str, str]:
         return "usage", f"invalid argument: {exc}"
     if isinstance(exc, OSError):
         return "usage", f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
-    raise exc
+    return "unexpected", f"unexpected {type(exc).__name__}: {exc} (--debug shows the traceback)"
 
 
 class PortkeyGroup(click.Group):

@@ -23,7 +23,7 @@ _CELL_WIDTH = 60
 def plain(value: object) -> Any:
     """`value` as plain JSON data: models by their API field names, as the server sent them."""
     if isinstance(value, BaseModel):
-        return value.to_dict(mode="json")
+        return value.to_dict(mode="json", warnings=False)  # print what the server sent, typed as the spec says or not
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in cast("Mapping[object, object]", value).items()}
     if isinstance(value, list | tuple):

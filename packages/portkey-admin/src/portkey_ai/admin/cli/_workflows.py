@@ -246,6 +246,11 @@ def export_command(
 # -- api-keys rotate -------------------------------------------------------------------------------------------------
 
 
+def _interactive() -> bool:
+    """Whether someone can answer a question (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
 def _transition_ms(value: str | None) -> int | None:
     if value is None:
         return None
@@ -279,7 +284,7 @@ def rotate_command(key_id: str, transition: str | None, save: Path | None, yes: 
     """
     period = _transition_ms(transition)
     if not yes:
-        if not sys.stdin.isatty():
+        if not _interactive():
             raise click.UsageError("rotating a key needs confirmation: pass --yes")
         click.confirm(f"Rotate API key {key_id}?", abort=True, err=True)
     arguments: dict[str, Any] = {} if period is None else {"key_transition_period_ms": period}
