@@ -108,6 +108,11 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "installed openai's path (openai 3.x: .../cancel)"
     ),
     "evals.runs.delete": _DELETE_SENDS_BODY,
+    "feedback.update": (
+        "the corpus's `feedback_id` (`corpus-feedback-id`) is not a UUID, which the spec's PUT /feedback/{id} "
+        "requires: this client rejects it before sending, naming the argument; with a UUID (and `value` omitted) "
+        "it sends what the official SDK sends (tests/core/test_prompts_feedback_logs.py)"
+    ),
     "feedback.bulk_create": (
         "the official SDK posts the feedbacks as one JSON array; the spec's POST /feedback takes one feedback "
         "object, so this client posts each feedback on its own (DECISIONS 14)"
@@ -217,18 +222,6 @@ PENDING: dict[str, str] = {
     ),
     "completions.normal_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
     "completions.stream_create": "missing: an official helper that create() dispatches to (public name); add an alias or document it",
-    "feedback.create": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.create() "
-        "missing 2 required keyword-only arguments: 'trace_id' and 'value'"
-    ),
-    "feedback.update": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.update() "
-        "missing 1 required keyword-only argument: 'value'"
-    ),
-    "logs.create": (
-        "raises before sending: ValueError: `logs.create` needs `request` and `response` (or `logs=[...]` for "
-        "several logs)"
-    ),
 }
 """Differences not resolved yet (same keys as `KNOWN_DIFFERENCES`); each entry is work left, to be emptied."""
 
