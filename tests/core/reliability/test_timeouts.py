@@ -23,7 +23,16 @@ from tests.core.reliability.conftest import (
     open_fds,
     retry_delays,
 )
-from tests.servers.fault_server import Events, FaultServer, Reply, chat_chunk, chat_completion, json_reply, sse
+from tests.servers.fault_server import (
+    Events,
+    FaultServer,
+    Reply,
+    Trickle,
+    chat_chunk,
+    chat_completion,
+    json_reply,
+    sse,
+)
 
 pytestmark = pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 
@@ -191,6 +200,44 @@ async def test_t7_backoff_never_sleeps_past_the_deadline(
     with pytest.raises(APITimeoutError):
         await chat(client)
     assert time.monotonic() - started < 1.0 + 0.5
+
+
+_COMPLETION = json_reply(chat_completion("x" * 4096)).body
+_STREAM = [sse(chat_chunk("x" * 4096))]
+TRICKLES = {
+    # 4 bytes/s (one byte every 0.25 s): each read returns well inside the read timeout.
+    "call-body": Reply(200, (("content-type", "application/json"),), _COMPLETION, trickle=Trickle()),
+    "call-head": Reply(200, (("content-type", "application/json"),), _COMPLETION, trickle=Trickle(head=True)),
+    "stream-head": Events(_STREAM, trickle=Trickle(head=True)),
+    "stream-body": Events(_STREAM, trickle=Trickle()),
+    # 4 bytes every 1.5 s: a single read that starts before the deadline must not outlive it.
+    "call-body-slow-reads": Reply(
+        200, (("content-type", "application/json"),), _COMPLETION, trickle=Trickle(size=4, every=1.5)
+    ),
+    "stream-head-slow-reads": Events(_STREAM, trickle=Trickle(head=True, body=False, size=4, every=1.5)),
+}
+
+
+@pytest.mark.parametrize("shape", list(TRICKLES))
+async def test_f1_total_timeout_bounds_a_trickling_server(
+    is_async: bool, serve: Serve, make_client: ClientFactory, shape: str
+) -> None:
+    server = serve([TRICKLES[shape]])
+    client = make_client(server, timeout=portkey_ai.openai.Timeout(30, read=5), total_timeout=2, max_retries=2)
+    started = time.monotonic()
+    if shape.startswith("stream"):
+        chunks, error = await collect(client)
+        assert chunks == []
+    else:
+        with pytest.raises(APITimeoutError) as info:
+            await chat(client)
+        error = info.value
+    elapsed = time.monotonic() - started
+    assert isinstance(error, APITimeoutError)
+    assert 2.0 - 0.05 <= elapsed < 2.0 + 0.5, f"{shape}: failed after {elapsed:.2f} s"
+    assert server.request_count == 1
+    server.wait_disconnects(1)
+    assert in_flight(client) == 0
 
 
 async def test_total_timeout_is_validated_and_copied(is_async: bool, make_client: ClientFactory) -> None:
