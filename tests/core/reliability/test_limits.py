@@ -7,7 +7,7 @@ import gzip
 import json
 import tracemalloc
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator
 from contextlib import contextmanager
 from typing import Any
 
@@ -47,7 +47,7 @@ BOMBS = {encoding: _bomb(encoding) for encoding in ("gzip", "deflate")}
 
 
 @contextmanager
-def peak_memory() -> Iterator[list[int]]:
+def peak_memory() -> Generator[list[int]]:
     """Measure the tracemalloc peak of the block (the list gets it on exit)."""
     result: list[int] = []
     tracemalloc.start()
@@ -139,8 +139,8 @@ async def test_f11_body_up_to_the_limit_is_read(is_async: bool, serve: Serve, ma
     assert (await chat(client)).choices[0].message.content == "hi"
     raw = await _call(
         client,
-        lambda: client.chat.completions.with_raw_response.create(model="m", messages=[]),  # type: ignore[union-attr]
-        lambda: client.chat.completions.with_raw_response.create(model="m", messages=[]),  # type: ignore[union-attr]
+        lambda: client.chat.completions.with_raw_response.create(model="m", messages=[]),
+        lambda: client.chat.completions.with_raw_response.create(model="m", messages=[]),
     )
     assert len(raw.http_response.content) == MiB
     assert raw.elapsed.total_seconds() >= 0

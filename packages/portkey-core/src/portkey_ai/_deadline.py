@@ -18,6 +18,8 @@ import time
 import typing
 from collections.abc import Iterable
 
+from typing_extensions import override
+
 from ._http import httpcore, httpx
 from ._policy import CALL
 
@@ -42,21 +44,26 @@ class _Stream(httpcore.NetworkStream):
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
 
+    @override
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
 
+    @override
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
 
+    @override
     def close(self) -> None:
         self._stream.close()
 
+    @override
     def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         stream = self._stream.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
         return _Stream(stream)
 
+    @override
     def get_extra_info(self, info: str) -> typing.Any:
         return self._stream.get_extra_info(info)
 
@@ -65,6 +72,7 @@ class _Backend(httpcore.NetworkBackend):
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
         self.wrapped = backend
 
+    @override
     def connect_tcp(
         self,
         host: str,
@@ -76,12 +84,14 @@ class _Backend(httpcore.NetworkBackend):
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         return _Stream(self.wrapped.connect_tcp(host, port, timeout, local_address, socket_options))
 
+    @override
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
     ) -> httpcore.NetworkStream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         return _Stream(self.wrapped.connect_unix_socket(path, timeout, socket_options))
 
+    @override
     def sleep(self, seconds: float) -> None:
         self.wrapped.sleep(seconds)
 
@@ -90,21 +100,26 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
 
+    @override
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
 
+    @override
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         await self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
 
+    @override
     async def aclose(self) -> None:
         await self._stream.aclose()
 
+    @override
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
         stream = await self._stream.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
         return _AsyncStream(stream)
 
+    @override
     def get_extra_info(self, info: str) -> typing.Any:
         return self._stream.get_extra_info(info)
 
@@ -113,6 +128,7 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
         self.wrapped = backend
 
+    @override
     async def connect_tcp(
         self,
         host: str,
@@ -124,12 +140,14 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         return _AsyncStream(await self.wrapped.connect_tcp(host, port, timeout, local_address, socket_options))
 
+    @override
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
     ) -> httpcore.AsyncNetworkStream:
         timeout = _clamp(timeout, httpcore.ConnectTimeout)
         return _AsyncStream(await self.wrapped.connect_unix_socket(path, timeout, socket_options))
 
+    @override
     async def sleep(self, seconds: float) -> None:
         await self.wrapped.sleep(seconds)
 
