@@ -187,7 +187,7 @@ async def test_t7_retry_after_beyond_the_deadline_is_raised_at_once(
     started = time.monotonic()
     with pytest.raises(RateLimitError) as info:
         await chat(client)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 0.2
     assert server.request_count == 1
     assert info.value.retry_after == 5.0  # type: ignore[attr-defined]
 
