@@ -3,9 +3,11 @@
 httpx's timeouts are per operation: a server that sends one byte every 0.25 s never hits a read timeout, whether it
 trickles the response headers, the body or a stream. The clients therefore wrap the network backend of their HTTP
 client's connection pools (`install`): each socket operation made while a call with a `total_timeout` is in progress
-(the `CALL` context variable: during `request()`, and while each piece of a stream is read) gets at most the time
-left, and fails at once with the HTTP library's own timeout error once the deadline has passed. Outside such a call
-the wrapper passes everything through unchanged, so an `http_client` shared with other code behaves as before.
+(the `CALL` context variable) gets at most the time left, and fails at once with the HTTP library's own timeout error
+once the deadline has passed. `CALL` is set during `request()`; a body read after it returned (a stream, a
+`with_streaming_response`) is wrapped in `SyncDeadlineStream` / `AsyncDeadlineStream`, which set it around each read
+and turn a timeout into `APITimeoutError`. Outside such a call the wrapper passes everything through unchanged, so an
+`http_client` shared with other code behaves as before.
 
 Connections opened before the client was created (a user `http_client` that was already used) keep their unwrapped
 sockets; their reads are still bounded by the per-attempt timeouts, which `_clamp_to_deadline` cuts to the time left.
@@ -16,14 +18,15 @@ from __future__ import annotations
 import ssl
 import time
 import typing
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 
 from typing_extensions import override
 
+from ._exceptions import APITimeoutError
 from ._http import httpcore, httpx
-from ._policy import CALL
+from ._policy import CALL, Call
 
-__all__ = ["install"]
+__all__ = ["AsyncDeadlineStream", "SyncDeadlineStream", "install"]
 
 _Op = type[httpcore.TimeoutException]
 
@@ -168,3 +171,59 @@ def install(client: httpx.Client | httpx.AsyncClient) -> None:
             pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
         elif isinstance(backend, httpcore.NetworkBackend):
             pool._network_backend = _Backend(backend)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+
+
+class SyncDeadlineStream(httpx.SyncByteStream):
+    """A response body read under a call's deadline after `request()` returned; a timeout raises `error()`."""
+
+    def __init__(self, stream: httpx.SyncByteStream, deadline: float, error: Callable[[], APITimeoutError]) -> None:
+        self._stream = stream
+        self._scope = Call(deadline)
+        self._error = error
+
+    @override
+    def __iter__(self) -> Iterator[bytes]:
+        iterator = iter(self._stream)
+        while True:
+            token = CALL.set(self._scope)
+            try:
+                chunk = next(iterator, None)
+            except httpx.TimeoutException as err:
+                raise self._error() from err
+            finally:
+                CALL.reset(token)
+            if chunk is None:
+                return
+            yield chunk
+
+    @override
+    def close(self) -> None:
+        self._stream.close()
+
+
+class AsyncDeadlineStream(httpx.AsyncByteStream):
+    """Async variant of `SyncDeadlineStream`."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, deadline: float, error: Callable[[], APITimeoutError]) -> None:
+        self._stream = stream
+        self._scope = Call(deadline)
+        self._error = error
+
+    @override
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        iterator = aiter(self._stream)
+        while True:
+            token = CALL.set(self._scope)
+            try:
+                chunk = await anext(iterator, None)
+            except httpx.TimeoutException as err:
+                raise self._error() from err
+            finally:
+                CALL.reset(token)
+            if chunk is None:
+                return
+            yield chunk
+
+    @override
+    async def aclose(self) -> None:
+        await self._stream.aclose()

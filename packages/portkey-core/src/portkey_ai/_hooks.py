@@ -19,7 +19,7 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Hashable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
@@ -385,17 +385,7 @@ def _incomplete(response: httpx.Response, events: int) -> IncompleteStreamError:
 
 
 def _deadline_chunks(chunks: Iterator[bytes], deadline: float, request: httpx.Request) -> Iterator[bytes]:
-    """`chunks`, each read under the deadline (the socket operations see it through `CALL`, see `_deadline`)."""
-    scope = Call(deadline)
-    iterator = iter(chunks)
-    while True:
-        token = CALL.set(scope)
-        try:
-            chunk = next(iterator, None)
-        finally:
-            CALL.reset(token)
-        if chunk is None:
-            return
+    for chunk in chunks:
         if time.monotonic() > deadline:
             raise APITimeoutError(request=request)
         yield chunk
@@ -404,17 +394,7 @@ def _deadline_chunks(chunks: Iterator[bytes], deadline: float, request: httpx.Re
 async def _adeadline_chunks(
     chunks: AsyncIterator[bytes], deadline: float, request: httpx.Request
 ) -> AsyncIterator[bytes]:
-    """Async variant of `_deadline_chunks`."""
-    scope = Call(deadline)
-    iterator = aiter(chunks)
-    while True:
-        token = CALL.set(scope)
-        try:
-            chunk = await anext(iterator, None)
-        finally:
-            CALL.reset(token)
-        if chunk is None:
-            return
+    async for chunk in chunks:
         if time.monotonic() > deadline:
             raise APITimeoutError(request=request)
         yield chunk
@@ -607,6 +587,17 @@ def _too_large(response: httpx.Response, limit_name: str, limit: int) -> Respons
         request_id=_request_id(response),
     )
     _describe(error, response)
+    return error
+
+
+def _timeout_after(response: httpx.Response) -> Callable[[], APITimeoutError]:
+    """Builds the error for a body read of `response` that timed out after `request()` returned."""
+
+    def error() -> APITimeoutError:
+        timeout = APITimeoutError(request=response.request)
+        _describe(timeout, response)
+        return timeout
+
     return error
 
 
@@ -1213,6 +1204,10 @@ class SyncPortkeyMixin(PortkeyClientMixin, SyncAPIClient):
                 return _read_bounded(response)
             if not stream:
                 _read_success(response, self._portkey_settings.max_response_bytes)
+            elif call is not None and call.deadline is not None:
+                response.stream = _deadline.SyncDeadlineStream(
+                    cast(httpx.SyncByteStream, response.stream), call.deadline, _timeout_after(response)
+                )
         except (httpx.TransportError, ssl.SSLError) as err:
             failure = self._transport_failure(err, request, call)
             if failure is err:
@@ -1367,6 +1362,10 @@ class AsyncPortkeyMixin(PortkeyClientMixin, AsyncAPIClient):
                 return await _aread_bounded(response)
             if not stream:
                 await _aread_success(response, self._portkey_settings.max_response_bytes)
+            elif call is not None and call.deadline is not None:
+                response.stream = _deadline.AsyncDeadlineStream(
+                    cast(httpx.AsyncByteStream, response.stream), call.deadline, _timeout_after(response)
+                )
         except (httpx.TransportError, ssl.SSLError) as err:
             failure = self._transport_failure(err, request, call)
             if failure is err:
