@@ -3,7 +3,8 @@
 A raw asyncio server (standard library only) running its own event loop in a background thread. Each test gives it a
 *script*: the action for each request, by index (the last one repeats), or a function of the request. An action can
 answer normally, stream server-sent events that end cleanly or break (FIN, RST, silence), reset or close the
-connection before the status line, wait before answering, or redirect. The server records every request (arrival
+connection before the status line, wait before answering, redirect, or trickle its head or body a few bytes at a
+time (``Trickle``). The server records every request (arrival
 time, method, path, headers, body, client port) and every connection the client closed.
 
 It can also run as a separate process for load tests (``python -m tests.servers.fault_server --load``): it then serves
