@@ -3,7 +3,8 @@
 A raw asyncio server (standard library only) running its own event loop in a background thread. Each test gives it a
 *script*: the action for each request, by index (the last one repeats), or a function of the request. An action can
 answer normally, stream server-sent events that end cleanly or break (FIN, RST, silence), reset or close the
-connection before the status line, wait before answering, or redirect. The server records every request (arrival
+connection before the status line, wait before answering, redirect, or trickle its head or body a few bytes at a
+time (``Trickle``). The server records every request (arrival
 time, method, path, headers, body, client port) and every connection the client closed.
 
 It can also run as a separate process for load tests (``python -m tests.servers.fault_server --load``): it then serves
@@ -39,6 +40,7 @@ __all__ = [
     "Request",
     "Reset",
     "Script",
+    "Trickle",
     "chat_chunk",
     "chat_completion",
     "json_reply",
@@ -47,6 +49,25 @@ __all__ = [
 ]
 
 _READ_LIMIT = 1 << 20
+
+
+@dataclass(frozen=True)
+class Trickle:
+    """Send part of a response slowly: ``size`` bytes per write, one write every ``every`` seconds.
+
+    Each write arrives well inside any read timeout, so only a total deadline can end such a response.
+
+    Attributes:
+        head: Trickle the status line and headers.
+        body: Trickle the body (for ``Events``: every piece).
+        size: Bytes per write.
+        every: Seconds between writes.
+    """
+
+    head: bool = False
+    body: bool = True
+    size: int = 1
+    every: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,7 @@ class Reply:
         close: Say ``connection: close`` and close the connection after the response.
         drop: Say ``connection: keep-alive`` but close the connection right after the response (a stale
             keep-alive connection for the client's pool).
+        trickle: Send the head and/or the body a few bytes at a time.
     """
 
     status: int = 200
@@ -73,6 +95,7 @@ class Reply:
     delay: float = 0.0
     close: bool = False
     drop: bool = False
+    trickle: Trickle | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +112,7 @@ class Events:
         write_size: Split every piece into writes (and chunks) of at most this many bytes.
         status: The HTTP status.
         headers: Extra response headers.
+        trickle: Send the head and/or every piece a few bytes at a time.
     """
 
     events: Sequence[bytes] = ()
@@ -98,6 +122,7 @@ class Events:
     write_size: int | None = None
     status: int = 200
     headers: Sequence[tuple[str, str]] = ()
+    trickle: Trickle | None = None
 
 
 @dataclass(frozen=True)
@@ -439,11 +464,11 @@ class FaultServer:
             else ("content-length", str(len(reply.body) * reply.repeat))
         )
         connection = ("connection", "close" if reply.close else "keep-alive")
-        writer.write(_head(reply.status, [*reply.headers, framing, connection]))
+        slow_head, slow_body = _paces(reply.trickle)
+        await _send(writer, _head(reply.status, [*reply.headers, framing, connection]), slow_head)
         for _ in range(reply.repeat):
             if reply.body:
-                writer.write(_chunk(reply.body) if reply.chunked else reply.body)
-                await writer.drain()
+                await _send(writer, _chunk(reply.body) if reply.chunked else reply.body, slow_body)
         if reply.chunked:
             writer.write(b"0\r\n\r\n")
         await writer.drain()
@@ -452,15 +477,14 @@ class FaultServer:
         self, action: Events, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer_port: int
     ) -> bool:
         headers = [("content-type", "text/event-stream"), *action.headers, ("transfer-encoding", "chunked")]
-        writer.write(_head(action.status, headers))
-        await writer.drain()
+        slow_head, slow_body = _paces(action.trickle)
+        await _send(writer, _head(action.status, headers), slow_head)
         for event in action.events:
             if action.gap:
                 await asyncio.sleep(action.gap)
             size = action.write_size or len(event) or 1
             for start in range(0, len(event), size):
-                writer.write(_chunk(event[start : start + size]))
-                await writer.drain()
+                await _send(writer, _chunk(event[start : start + size]), slow_body)
         if action.keepalive_every is not None:
             await self._until_client_leaves(reader, writer, action.keepalive_every, peer_port)
             return False
@@ -498,6 +522,25 @@ class FaultServer:
         sock = writer.get_extra_info("socket")
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         writer.transport.abort()
+
+
+def _paces(trickle: Trickle | None) -> tuple[Trickle | None, Trickle | None]:
+    """How to send the head and the body: slowly (the ``Trickle``) or at once (``None``)."""
+    if trickle is None:
+        return None, None
+    return (trickle if trickle.head else None), (trickle if trickle.body else None)
+
+
+async def _send(writer: asyncio.StreamWriter, data: bytes, trickle: Trickle | None) -> None:
+    """Write ``data`` at once, or ``trickle.size`` bytes every ``trickle.every`` seconds."""
+    if trickle is None:
+        writer.write(data)
+        await writer.drain()
+        return
+    for start in range(0, len(data), trickle.size):
+        writer.write(data[start : start + trickle.size])
+        await writer.drain()
+        await asyncio.sleep(trickle.every)
 
 
 def _head(status: int, headers: Sequence[tuple[str, str]]) -> bytes:
