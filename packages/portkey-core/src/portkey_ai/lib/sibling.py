@@ -1,7 +1,7 @@
 """The part of portkey-core's internals the sibling packages (portkey-langchain, portkey-llamaindex) may use.
 
 Siblings import from `portkey_ai` (the public API), from `portkey_ai.lib` and from here; never from a private core
-module directly (`tests/test_sibling_api.py` enforces it). Everything here is kept working across core's minor
+module directly (`tests/core/test_sibling_api.py` enforces it). Everything here is kept working across core's minor
 versions for the siblings released with it; it is not an application API: applications use `portkey_ai` and
 `portkey_ai.lib`.
 """
