@@ -14,15 +14,18 @@ import tracemalloc
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_type
 
 import openai
 import pytest
+from openai import APIResponse, AsyncAPIResponse
 from openai._legacy_response import LegacyAPIResponse
 
 from portkey_ai import AsyncPortkey, Portkey
 from portkey_ai.admin import ExportFailedError, WaitTimeoutError
+from portkey_ai.admin.resources import AsyncLogExports, LogExports
 from portkey_ai.admin.types import DownloadLogsResponse, ExportItem
+from tests.admin.conftest import Recorder
 from tests.servers.fault_server import Action, FaultServer, Reply, Request, json_reply
 
 API_KEY = "pk-waiters-secret-key"
@@ -455,3 +458,85 @@ async def test_export_logs_checks_its_arguments_before_creating_anything(make: R
     with pytest.raises(ValueError, match="`poll_interval`"):
         await call(make().export_logs(to=io.BytesIO(), poll_interval=-1))
     assert api.request_count == 0
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Against Prism: the requests of the waiters are valid for the spec (Prism's exports stay in `draft`)
+# --------------------------------------------------------------------------------------------------------------------
+
+
+async def test_export_logs_against_prism_sends_valid_requests_up_to_the_wait(
+    prism_client: tuple[Portkey | AsyncPortkey, Recorder], clock: FakeClock
+) -> None:
+    client, recorder = prism_client
+    exports = client.logs.exports
+    exports.clock = clock
+    statuses: list[str] = []
+
+    with pytest.raises(WaitTimeoutError) as caught:
+        await call(
+            exports.export_logs(
+                filters={"ai_model": "gpt-4o"},
+                requested_data=["id", "cost"],
+                to=io.BytesIO(),
+                timeout=3,
+                on_status=lambda e: statuses.append(e.status),
+            )
+        )
+
+    export_id = caught.value.job_id
+    assert [(r.method, r.url.path) for r in recorder.requests] == [
+        ("POST", "/logs/exports"),
+        ("POST", f"/logs/exports/{export_id}/start"),
+        ("GET", f"/logs/exports/{export_id}"),
+        ("GET", f"/logs/exports/{export_id}"),
+        ("GET", f"/logs/exports/{export_id}"),
+    ]
+    assert statuses == [caught.value.last.status] * 3
+    assert caught.value.last.status != "success"
+    assert clock.sleeps == [2.0, 1.0]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Static types (checked by mypy and pyright strict; the calls run for real)
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def test_static_types_sync(api: FaultServer, storage: FaultServer, clock: FakeClock, tmp_path: Path) -> None:
+    storage.set_script([Reply(body=b"{}\n")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    with Portkey(base_url=api.base_url, api_key=API_KEY, max_retries=0) as client:
+        exports = LogExports(client)  # what `client.logs.exports` is (typed `Any` there: found on first use)
+        exports.clock = clock
+        assert_type(exports.wait("exp-1"), ExportItem)
+        assert_type(exports.download("exp-1"), DownloadLogsResponse)
+        assert_type(exports.download("exp-1", to=tmp_path / "a.jsonl"), Path)
+        assert_type(exports.download("exp-1", to=io.BytesIO()), int)
+        raw = exports.with_raw_response.download("exp-1")
+        assert_type(raw, LegacyAPIResponse[DownloadLogsResponse])
+        assert raw.parse().signed_url == signed_url(storage)
+        with exports.with_streaming_response.download("exp-1") as streamed:
+            assert_type(streamed, APIResponse[DownloadLogsResponse])
+            assert streamed.parse().signed_url == signed_url(storage)
+        assert_type(exports.export_logs(to=str(tmp_path / "b.jsonl")), Path)
+        assert_type(exports.export_logs(to=io.BytesIO()), int)
+
+
+async def test_static_types_async(api: FaultServer, storage: FaultServer, clock: FakeClock, tmp_path: Path) -> None:
+    storage.set_script([Reply(body=b"{}\n")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    async with AsyncPortkey(base_url=api.base_url, api_key=API_KEY, max_retries=0) as client:
+        exports = AsyncLogExports(client)
+        exports.clock = clock
+        assert_type(await exports.wait("exp-1"), ExportItem)
+        assert_type(await exports.download("exp-1"), DownloadLogsResponse)
+        assert_type(await exports.download("exp-1", to=tmp_path / "a.jsonl"), Path)
+        assert_type(await exports.download("exp-1", to=io.BytesIO()), int)
+        raw = await exports.with_raw_response.download("exp-1")
+        assert_type(raw, LegacyAPIResponse[DownloadLogsResponse])
+        assert raw.parse().signed_url == signed_url(storage)
+        async with exports.with_streaming_response.download("exp-1") as streamed:
+            assert_type(streamed, AsyncAPIResponse[DownloadLogsResponse])
+            assert (await streamed.parse()).signed_url == signed_url(storage)
+        assert_type(await exports.export_logs(to=str(tmp_path / "b.jsonl")), Path)
+        assert_type(await exports.export_logs(to=io.BytesIO()), int)
