@@ -26,7 +26,7 @@ from portkey_ai.admin import ExportFailedError, WaitTimeoutError
 from portkey_ai.admin.resources import AsyncLogExports, LogExports
 from portkey_ai.admin.types import DownloadLogsResponse, ExportItem
 from tests.admin.conftest import Recorder
-from tests.servers.fault_server import Action, FaultServer, Reply, Request, json_reply
+from tests.servers.fault_server import Action, Events, FaultServer, Reply, Request, json_reply
 
 API_KEY = "pk-waiters-secret-key"
 SIGNATURE = "X-Amz-Signature=deadbeefsignature"
@@ -540,3 +540,35 @@ async def test_static_types_async(api: FaultServer, storage: FaultServer, clock:
             assert (await streamed.parse()).signed_url == signed_url(storage)
         assert_type(await exports.export_logs(to=str(tmp_path / "b.jsonl")), Path)
         assert_type(await exports.export_logs(to=io.BytesIO()), int)
+
+
+async def test_download_sends_undeclared_keywords_in_the_query_of_the_portkey_request(
+    make: Run, api: FaultServer, storage: FaultServer
+) -> None:
+    storage.set_script([Reply(body=b"{}\n")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    exports = make()
+
+    await call(exports.download(export_id="exp-1", region="eu"))
+    await call(exports.download("exp-1", to=io.BytesIO(), region="us"))
+
+    assert [r.target for r in api.requests] == [
+        "/v1/logs/exports/exp-1/download?region=eu",
+        "/v1/logs/exports/exp-1/download?region=us",
+    ]
+    assert [r.target for r in storage.requests] == [f"/exports/exp-1.jsonl?{SIGNATURE}"]
+
+
+async def test_a_connection_lost_mid_file_leaves_no_partial_file(
+    make: Run, api: FaultServer, storage: FaultServer, tmp_path: Path
+) -> None:
+    storage.set_script([Events(events=[b"0123456789"] * 4, end="fin")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    progress: list[tuple[int, int | None]] = []
+
+    with pytest.raises(openai.APIConnectionError):
+        target = tmp_path / "logs.jsonl"
+        await call(make().download("exp-1", to=target, chunk_size=8, progress=lambda d, t: progress.append((d, t))))
+
+    assert progress[-1] == (40, None)
+    assert list(tmp_path.iterdir()) == []
