@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import tracemalloc
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, assert_type
+from typing import Any, assert_type, get_args
 
 import openai
 import pytest
@@ -22,7 +23,7 @@ from openai import APIResponse, AsyncAPIResponse
 from openai._legacy_response import LegacyAPIResponse
 
 from portkey_ai import AsyncPortkey, Portkey
-from portkey_ai.admin import ExportFailedError, WaitTimeoutError
+from portkey_ai.admin import ExportFailedError, ExportField, WaitTimeoutError
 from portkey_ai.admin.resources import AsyncLogExports, LogExports
 from portkey_ai.admin.types import DownloadLogsResponse, ExportItem
 from tests.admin.conftest import Recorder
@@ -572,3 +573,22 @@ async def test_a_connection_lost_mid_file_leaves_no_partial_file(
 
     assert progress[-1] == (40, None)
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_the_signed_url_signature_stays_out_of_the_logs(
+    make: Run, api: FaultServer, storage: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    storage.set_script([Reply(body=b"{}\n")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    caplog.set_level(logging.DEBUG)
+
+    await call(make().download("exp-1", to=io.BytesIO()))
+
+    assert "/exports/exp-1.jsonl" in caplog.text
+    assert "deadbeefsignature" not in caplog.text
+    assert API_KEY not in caplog.text
+
+
+def test_export_field_is_the_specs_list_of_fields() -> None:
+    (requested,) = get_args(ExportItem.model_fields["requested_data"].annotation)
+    assert get_args(ExportField) == get_args(requested)
