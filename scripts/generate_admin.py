@@ -198,11 +198,26 @@ def control_plane_operations(spec: Schema) -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
+class Extras:
+    """Hand-written methods of a resource: mixins that the generated classes inherit from.
+
+    The module `portkey_ai.admin.<module>` defines `<ClassName>Extras` and `Async<ClassName>Extras`, each generic in
+    the response mode; the generated class lists its mixin first, so a hand-written method wins. An operation named in
+    `wraps` is generated under its name with a leading underscore (`_download`), for the hand-written method of that
+    name to call (in every response mode: the private method is an `@endpoint` too).
+    """
+
+    module: str
+    wraps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Resource:
     """One resource class (and its async twin)."""
 
     class_name: str
     doc: str
+    extras: Extras | None = None
 
 
 RESOURCES: dict[str, Resource] = {
@@ -228,7 +243,7 @@ RESOURCES: dict[str, Resource] = {
     "integrations.workspaces": Resource("IntegrationWorkspaces", "The workspaces an integration is shared with."),
     "labels": Resource("Labels", "Labels of prompt versions."),
     "logs": Resource("Logs", "Stored request logs and log exports (`create` is portkey-core's)."),
-    "logs.exports": Resource("LogExports", "Exports of request logs."),
+    "logs.exports": Resource("LogExports", "Exports of request logs.", Extras("_log_exports", wraps=("download",))),
     "mcp_integrations": Resource("McpIntegrations", "MCP integrations: connections to MCP servers."),
     "mcp_integrations.capabilities": Resource("McpIntegrationCapabilities", "The capabilities of an MCP integration."),
     "mcp_integrations.metadata": Resource("McpIntegrationMetadataResource", "The metadata of an MCP integration."),
@@ -1364,6 +1379,11 @@ def render_resource_module(top: str, operations: list[Operation], registry: Type
     ]
     forward = {name: "# noqa: F401 - in the forward references of the class headers" for name in ("Raw", "Streamed")}
     lines += _import_line(".._base", [n for n in base if n in used or n in forward], comments=forward)
+    for resource in resources:
+        extras = RESOURCES[resource].extras
+        if extras:
+            mixins = [_class_name(resource, variant) + "Extras" for variant in ("sync", "async")]
+            lines += _import_line(f"..{extras.module}", mixins)
     lines += _import_line(".._models", ["GenericResponse"] if "GenericResponse" in used else [])
     lines += _import_line(
         ".._pagination", [n for n in ("AsyncPaginator", "PageStyle", "SyncPage", "fetch_page") if n in used]
@@ -1415,7 +1435,8 @@ def _render_class(resource: str, variant: str, ops: list[Operation]) -> list[str
     info = RESOURCES[resource]
     name = _class_name(resource, variant)
     base = "AdminResource" if variant == "sync" else "AsyncAdminResource"
-    lines = [f'class {name}({base}["{name}[Raw]", "{name}[Streamed]", ModeT]):']
+    mixin = f"{name}Extras[ModeT], " if info.extras else ""
+    lines = [f'class {name}({mixin}{base}["{name}[Raw]", "{name}[Streamed]", ModeT]):']
     access = "portkey" if variant == "sync" else "async_portkey"
     lines += [f'    """{info.doc} (`{access}.{resource}`)"""']
     for child in children_of(resource):
@@ -1428,8 +1449,9 @@ def _render_class(resource: str, variant: str, ops: list[Operation]) -> list[str
             f'        """{RESOURCES[child].doc}"""',
             f"        return {child_class}(self._client, _mode=self._mode)",
         ]
+    wrapped = info.extras.wraps if info.extras else ()
     for op in sorted(ops, key=lambda o: o.name):
-        lines += [""] + _method(op, variant)
+        lines += [""] + _method(replace(op, name="_" + op.name) if op.name in wrapped else op, variant)
     return lines
 
 

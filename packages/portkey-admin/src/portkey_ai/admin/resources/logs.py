@@ -26,6 +26,7 @@ from .._base import (
     json_body,
     path_segment,
 )
+from .._log_exports import AsyncLogExportsExtras, LogExportsExtras
 from ..types.models import (
     DownloadLogsResponse,
     ExportItem,
@@ -86,7 +87,7 @@ class Logs(AdminResource["Logs[Raw]", "Logs[Streamed]", ModeT]):
         )
 
 
-class LogExports(AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]):
+class LogExports(LogExportsExtras[ModeT], AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]):
     """Exports of request logs. (`portkey.logs.exports`)"""
 
     @endpoint
@@ -196,7 +197,7 @@ class LogExports(AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]
         )
 
     @endpoint
-    def download(
+    def _download(
         self,
         export_id: str,
         *,
@@ -437,7 +438,9 @@ class AsyncLogs(AsyncAdminResource["AsyncLogs[Raw]", "AsyncLogs[Streamed]", Mode
         )
 
 
-class AsyncLogExports(AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExports[Streamed]", ModeT]):
+class AsyncLogExports(
+    AsyncLogExportsExtras[ModeT], AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExports[Streamed]", ModeT]
+):
     """Exports of request logs. (`async_portkey.logs.exports`)"""
 
     @endpoint
@@ -547,7 +550,7 @@ class AsyncLogExports(AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExport
         )
 
     @endpoint
-    async def download(
+    async def _download(
         self,
         export_id: str,
         *,
