@@ -35,6 +35,7 @@ def main() -> int:
                 quickstart.gateway_retries(gateway.base_url, first.base_url)
                 first.enqueue(Fault(status=503, headers={"retry-after-ms": "200"}))
                 quickstart.client_retries(gateway.base_url, first.base_url)
+                quickstart.official_forms(gateway.base_url, first.base_url)
         finally:
             gateway.close()
     print("\ndone: every call above went through the real gateway to the local fake providers.")

@@ -1,5 +1,5 @@
 """A tour of the Portkey client against a gateway: chat, streaming, async, fallback, load balancing, retries,
-trace ids and response headers.
+trace ids, response headers and the official SDK's call forms.
 
 Run it with `make demo`, which starts a local open-source gateway and two fake providers (that inject the failures
 the fallback and retry parts recover from) and runs each part.
@@ -119,6 +119,19 @@ def client_retries(gateway_url: str, provider_url: str) -> None:
     )
 
 
+def official_forms(gateway_url: str, provider_url: str) -> None:
+    """Code written for the official portkey-ai SDK: options read back as attributes, provider keywords in the body,
+    and the `post(url, **body)` escape hatch for endpoints without a method."""
+    official = Portkey(base_url=gateway_url, provider="openai", custom_host=provider_url, Authorization="sk-demo")
+    completion = official.chat.completions.create(model=MODEL, messages=_ask("official call"), seed=7)
+    generic = official.post("/chat/completions", model=MODEL, messages=_ask("via post"))  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
+    print(
+        f"official SDK  -> provider {official.provider!r}, {completion.choices[0].message.content!r}, "  # pyright: ignore[reportAttributeAccessIssue]
+        f"post(): {generic['choices'][0]['message']['content']!r}"
+    )
+    official.close()
+
+
 def main(gateway_url: str, provider_url: str, second_provider_url: str) -> None:
     """Run every part of the tour."""
     print(f"gateway: {gateway_url}\nproviders: {provider_url}, {second_provider_url}\n")
@@ -128,6 +141,7 @@ def main(gateway_url: str, provider_url: str, second_provider_url: str) -> None:
     load_balance(gateway_url, provider_url, second_provider_url)
     gateway_retries(gateway_url, provider_url)
     client_retries(gateway_url, provider_url)
+    official_forms(gateway_url, provider_url)
 
 
 if __name__ == "__main__":

@@ -299,7 +299,11 @@ class Op:
     positional: tuple[str, ...] = ()
     """Arguments (Python names) that may be given by position after the path parameters (official SDK)."""
     defaults: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Python name -> default value (Python source) for required query parameters the official SDK never sent."""
+    """Python name -> default value (Python source) sent when the caller gives nothing.
+
+    The official SDK's defaults (its paged lists send their first page, some a page size); on GET /virtual-keys,
+    where the spec marks the paging parameters required and the official SDK sends none, the API's documented ones.
+    """
     optional: frozenset[str] = frozenset()
     """Python names the spec marks required that the API documents as optional."""
     legacy: Mapping[str, Legacy] = field(default_factory=dict[str, Legacy])
@@ -338,14 +342,14 @@ _ORGANIZATION = {"organization_id": Legacy("alias", "organisation_id")}
 
 OPERATIONS: dict[str, Op] = {
     # admin
-    "get /admin/users": Op("admin.users", "list"),
+    "get /admin/users": Op("admin.users", "list", defaults={"current_page": "0"}),
     "get /admin/users/{userId}": Op("admin.users", "retrieve"),
     "put /admin/users/{userId}": Op("admin.users", "update"),
     "delete /admin/users/{userId}": Op("admin.users", "delete"),
     "post /admin/users/invites": Op(
         "admin.users.invites", "create", omittable=dict.fromkeys(("email", "role", "workspaces"), _OFFICIAL)
     ),
-    "get /admin/users/invites": Op("admin.users.invites", "list"),
+    "get /admin/users/invites": Op("admin.users.invites", "list", defaults={"current_page": "0"}),
     "get /admin/users/invites/{inviteId}": Op("admin.users.invites", "retrieve"),
     "delete /admin/users/invites/{inviteId}": Op("admin.users.invites", "delete"),
     "post /admin/users/invites/{inviteId}/resend": Op(
@@ -363,7 +367,7 @@ OPERATIONS: dict[str, Op] = {
         legacy={"name": Legacy("ignored", "the API identifies the workspace by `workspace_id` alone")},
     ),
     "post /admin/workspaces/{workspaceId}/users": Op("admin.workspaces.users", "create"),
-    "get /admin/workspaces/{workspaceId}/users": Op("admin.workspaces.users", "list"),
+    "get /admin/workspaces/{workspaceId}/users": Op("admin.workspaces.users", "list", defaults={"current_page": "0"}),
     "get /admin/workspaces/{workspaceId}/users/{userId}": Op("admin.workspaces.users", "retrieve"),
     "put /admin/workspaces/{workspaceId}/users/{userId}": Op("admin.workspaces.users", "update"),
     "delete /admin/workspaces/{workspaceId}/users/{userId}": Op("admin.workspaces.users", "delete"),
@@ -402,7 +406,7 @@ OPERATIONS: dict[str, Op] = {
     "post /api-keys/{type}/{sub-type}": Op(
         "api_keys", "create", omittable=dict.fromkeys(("name", "scopes"), _OFFICIAL)
     ),
-    "get /api-keys": Op("api_keys", "list"),
+    "get /api-keys": Op("api_keys", "list", defaults={"current_page": "0"}),
     "get /api-keys/{id}": Op("api_keys", "retrieve"),
     "put /api-keys/{id}": Op("api_keys", "update"),
     "delete /api-keys/{id}": Op("api_keys", "delete"),
@@ -430,13 +434,13 @@ OPERATIONS: dict[str, Op] = {
     "get /configs/{slug}/versions": Op("configs.versions", "list"),
     # guardrails
     "post /guardrails": Op("guardrails", "create"),
-    "get /guardrails": Op("guardrails", "list"),
+    "get /guardrails": Op("guardrails", "list", defaults={"current_page": "0", "page_size": "100"}),
     "get /guardrails/{guardrailId}": Op("guardrails", "retrieve"),
     "put /guardrails/{guardrailId}": Op("guardrails", "update"),
     "delete /guardrails/{guardrailId}": Op("guardrails", "delete"),
     # integrations
     "post /integrations": Op("integrations", "create", omittable=dict.fromkeys(("name", "ai_provider_id"), _OFFICIAL)),
-    "get /integrations": Op("integrations", "list"),
+    "get /integrations": Op("integrations", "list", defaults={"current_page": "0", "page_size": "100"}),
     "get /integrations/{slug}": Op("integrations", "retrieve"),
     "put /integrations/{slug}": Op("integrations", "update"),
     "delete /integrations/{slug}": Op("integrations", "delete"),
@@ -562,7 +566,7 @@ OPERATIONS: dict[str, Op] = {
     "get /prompts/partials/{promptPartialId}/versions": Op("prompts.partials.versions", "list", rename=_PARTIAL),
     # providers
     "post /providers": Op("providers", "create"),
-    "get /providers": Op("providers", "list"),
+    "get /providers": Op("providers", "list", defaults={"current_page": "0", "page_size": "50"}),
     "get /providers/{slug}": Op("providers", "retrieve"),
     "put /providers/{slug}": Op("providers", "update"),
     "delete /providers/{slug}": Op("providers", "delete"),

@@ -133,3 +133,26 @@ def test_every_exported_name_exists(module_name: str) -> None:
     assert module.__all__ == sorted(module.__all__)
     missing = [name for name in module.__all__ if getattr(module, name, None) is None]
     assert missing == []
+
+
+def test_hand_written_extras_are_inherited_and_wrap_their_generated_operation() -> None:
+    """Every `Extras` entry: both generated classes inherit the mixin first, the mixin defines each wrapped method
+    (sync and async twins with the same parameters), and the generated operation is the private `_<name>`."""
+    gen = generator()
+    extended = {key: info for key, info in gen.RESOURCES.items() if info.extras is not None}
+    assert "logs.exports" in extended
+    for info in extended.values():
+        module = importlib.import_module(f"portkey_ai.admin.{info.extras.module}")
+        for prefix in ("", "Async"):
+            cls = getattr(resources, prefix + info.class_name)
+            mixin = getattr(module, f"{prefix}{info.class_name}Extras")
+            assert cls.__bases__[0] is mixin
+            for name in info.extras.wraps:
+                assert name in vars(mixin) and name not in vars(cls)
+                assert isinstance(vars(cls)["_" + name], endpoint)
+        sync_mixin = getattr(module, f"{info.class_name}Extras")
+        async_mixin = getattr(module, f"Async{info.class_name}Extras")
+        public = {name for name in vars(sync_mixin) if not name.startswith("_")} - {"clock"}
+        assert public == {name for name in vars(async_mixin) if not name.startswith("_")} - {"clock"}
+        for name in public:
+            assert inspect.signature(getattr(sync_mixin, name)) == inspect.signature(getattr(async_mixin, name))

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import tracemalloc
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_type, get_args
 
 import openai
 import pytest
+from openai import APIResponse, AsyncAPIResponse
 from openai._legacy_response import LegacyAPIResponse
 
 from portkey_ai import AsyncPortkey, Portkey
-from portkey_ai.admin import ExportFailedError, WaitTimeoutError
+from portkey_ai.admin import ExportFailedError, ExportField, WaitTimeoutError
+from portkey_ai.admin.resources import AsyncLogExports, LogExports
 from portkey_ai.admin.types import DownloadLogsResponse, ExportItem
-from tests.servers.fault_server import Action, FaultServer, Reply, Request, json_reply
+from tests.admin.conftest import Recorder
+from tests.servers.fault_server import Action, Events, FaultServer, Reply, Request, json_reply
 
 API_KEY = "pk-waiters-secret-key"
 SIGNATURE = "X-Amz-Signature=deadbeefsignature"
@@ -455,3 +459,136 @@ async def test_export_logs_checks_its_arguments_before_creating_anything(make: R
     with pytest.raises(ValueError, match="`poll_interval`"):
         await call(make().export_logs(to=io.BytesIO(), poll_interval=-1))
     assert api.request_count == 0
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Against Prism: the requests of the waiters are valid for the spec (Prism's exports stay in `draft`)
+# --------------------------------------------------------------------------------------------------------------------
+
+
+async def test_export_logs_against_prism_sends_valid_requests_up_to_the_wait(
+    prism_client: tuple[Portkey | AsyncPortkey, Recorder], clock: FakeClock
+) -> None:
+    client, recorder = prism_client
+    exports = client.logs.exports
+    exports.clock = clock
+    statuses: list[str] = []
+
+    with pytest.raises(WaitTimeoutError) as caught:
+        await call(
+            exports.export_logs(
+                filters={"ai_model": "gpt-4o"},
+                requested_data=["id", "cost"],
+                to=io.BytesIO(),
+                timeout=3,
+                on_status=lambda e: statuses.append(e.status),
+            )
+        )
+
+    export_id = caught.value.job_id
+    assert [(r.method, r.url.path) for r in recorder.requests] == [
+        ("POST", "/logs/exports"),
+        ("POST", f"/logs/exports/{export_id}/start"),
+        ("GET", f"/logs/exports/{export_id}"),
+        ("GET", f"/logs/exports/{export_id}"),
+        ("GET", f"/logs/exports/{export_id}"),
+    ]
+    assert statuses == [caught.value.last.status] * 3
+    assert caught.value.last.status != "success"
+    assert clock.sleeps == [2.0, 1.0]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Static types (checked by mypy and pyright strict; the calls run for real)
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def test_static_types_sync(api: FaultServer, storage: FaultServer, clock: FakeClock, tmp_path: Path) -> None:
+    storage.set_script([Reply(body=b"{}\n")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    with Portkey(base_url=api.base_url, api_key=API_KEY, max_retries=0) as client:
+        exports = LogExports(client)  # what `client.logs.exports` is (typed `Any` there: found on first use)
+        exports.clock = clock
+        assert_type(exports.wait("exp-1"), ExportItem)
+        assert_type(exports.download("exp-1"), DownloadLogsResponse)
+        assert_type(exports.download("exp-1", to=tmp_path / "a.jsonl"), Path)
+        assert_type(exports.download("exp-1", to=io.BytesIO()), int)
+        raw = exports.with_raw_response.download("exp-1")
+        assert_type(raw, LegacyAPIResponse[DownloadLogsResponse])
+        assert raw.parse().signed_url == signed_url(storage)
+        with exports.with_streaming_response.download("exp-1") as streamed:
+            assert_type(streamed, APIResponse[DownloadLogsResponse])
+            assert streamed.parse().signed_url == signed_url(storage)
+        assert_type(exports.export_logs(to=str(tmp_path / "b.jsonl")), Path)
+        assert_type(exports.export_logs(to=io.BytesIO()), int)
+
+
+async def test_static_types_async(api: FaultServer, storage: FaultServer, clock: FakeClock, tmp_path: Path) -> None:
+    storage.set_script([Reply(body=b"{}\n")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    async with AsyncPortkey(base_url=api.base_url, api_key=API_KEY, max_retries=0) as client:
+        exports = AsyncLogExports(client)
+        exports.clock = clock
+        assert_type(await exports.wait("exp-1"), ExportItem)
+        assert_type(await exports.download("exp-1"), DownloadLogsResponse)
+        assert_type(await exports.download("exp-1", to=tmp_path / "a.jsonl"), Path)
+        assert_type(await exports.download("exp-1", to=io.BytesIO()), int)
+        raw = await exports.with_raw_response.download("exp-1")
+        assert_type(raw, LegacyAPIResponse[DownloadLogsResponse])
+        assert raw.parse().signed_url == signed_url(storage)
+        async with exports.with_streaming_response.download("exp-1") as streamed:
+            assert_type(streamed, AsyncAPIResponse[DownloadLogsResponse])
+            assert (await streamed.parse()).signed_url == signed_url(storage)
+        assert_type(await exports.export_logs(to=str(tmp_path / "b.jsonl")), Path)
+        assert_type(await exports.export_logs(to=io.BytesIO()), int)
+
+
+async def test_download_sends_undeclared_keywords_in_the_query_of_the_portkey_request(
+    make: Run, api: FaultServer, storage: FaultServer
+) -> None:
+    storage.set_script([Reply(body=b"{}\n")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    exports = make()
+
+    await call(exports.download(export_id="exp-1", region="eu"))
+    await call(exports.download("exp-1", to=io.BytesIO(), region="us"))
+
+    assert [r.target for r in api.requests] == [
+        "/v1/logs/exports/exp-1/download?region=eu",
+        "/v1/logs/exports/exp-1/download?region=us",
+    ]
+    assert [r.target for r in storage.requests] == [f"/exports/exp-1.jsonl?{SIGNATURE}"]
+
+
+async def test_a_connection_lost_mid_file_leaves_no_partial_file(
+    make: Run, api: FaultServer, storage: FaultServer, tmp_path: Path
+) -> None:
+    storage.set_script([Events(events=[b"0123456789"] * 4, end="fin")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    progress: list[tuple[int, int | None]] = []
+
+    with pytest.raises(openai.APIConnectionError):
+        target = tmp_path / "logs.jsonl"
+        await call(make().download("exp-1", to=target, chunk_size=8, progress=lambda d, t: progress.append((d, t))))
+
+    assert progress[-1] == (40, None)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_the_signed_url_signature_stays_out_of_the_logs(
+    make: Run, api: FaultServer, storage: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    storage.set_script([Reply(body=b"{}\n")])
+    api.set_script(ExportAPI(["success"], signed_url(storage)))
+    caplog.set_level(logging.DEBUG)
+
+    await call(make().download("exp-1", to=io.BytesIO()))
+
+    assert "/exports/exp-1.jsonl" in caplog.text
+    assert "deadbeefsignature" not in caplog.text
+    assert API_KEY not in caplog.text
+
+
+def test_export_field_is_the_specs_list_of_fields() -> None:
+    (requested,) = get_args(ExportItem.model_fields["requested_data"].annotation)
+    assert get_args(ExportField) == get_args(requested)

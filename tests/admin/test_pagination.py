@@ -54,7 +54,7 @@ async def test_iterating_yields_every_item_of_every_page(scripted_client: MakeCl
 
     assert [user.id for user in items] == ["u0", "u1", "u2", "u3", "u4"]
     assert all(isinstance(user, User) for user in items)
-    assert pages_requested(recorder) == [None, "1", "2"]
+    assert pages_requested(recorder) == ["0", "1", "2"]
     assert all(request.url.params.get("pageSize") == "2" for request in recorder.requests)
     assert all(request.url.params.get("role") == "member" for request in recorder.requests)
     assert all(request.url.params.get("trace") == "t1" for request in recorder.requests)
@@ -67,7 +67,7 @@ async def test_without_a_page_size_the_first_page_length_is_the_step(scripted_cl
     items = await collect(client.admin.users.list())
 
     assert len(items) == 5
-    assert pages_requested(recorder) == [None, "1", "2"]
+    assert pages_requested(recorder) == ["0", "1", "2"]
 
 
 async def test_starting_later_continues_from_that_page(scripted_client: MakeClient) -> None:
@@ -85,7 +85,7 @@ async def test_an_empty_page_ends_the_iteration(scripted_client: MakeClient) -> 
     items = await collect(client.admin.users.list(page_size=2))
 
     assert len(items) == 5
-    assert pages_requested(recorder) == [None, "1", "2", "3"]
+    assert pages_requested(recorder) == ["0", "1", "2", "3"]
 
 
 async def test_no_total_and_no_has_more_means_one_page(scripted_client: MakeClient) -> None:

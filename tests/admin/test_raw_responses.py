@@ -407,7 +407,7 @@ def test_a_raw_first_page_pages_on_with_plain_requests() -> None:
 
     assert [user.id for user in items] == [user["id"] for user in USERS]
     assert [user.id for user in streamed_items] == [user["id"] for user in USERS]
-    assert pages_requested(recorder) == [None, "1", "2", None, "1", "2"]
+    assert pages_requested(recorder) == ["0", "1", "2", "0", "1", "2"]
     assert [request.headers.get(RAW_HEADER) for request in recorder.requests] == [
         *["true", None, None],
         *["stream", None, None],
@@ -427,7 +427,7 @@ async def test_async_a_raw_first_page_pages_on_with_plain_requests() -> None:
 
     assert [user.id for user in items] == [user["id"] for user in USERS]
     assert [user.id for user in streamed_items] == [user["id"] for user in USERS]
-    assert pages_requested(recorder) == [None, "1", "2", None, "1", "2"]
+    assert pages_requested(recorder) == ["0", "1", "2", "0", "1", "2"]
     assert [request.headers.get(RAW_HEADER) for request in recorder.requests] == [
         *["true", None, None],
         *["stream", None, None],

@@ -9,8 +9,6 @@ import hashlib
 import json
 import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +21,7 @@ from portkey_ai._http import httpx
 from tests.servers import node_servers
 from tests.servers.availability import unavailable
 from tests.servers.fake_provider import MODELS, FakeProvider, Fault, echo_text, fake_embedding
+from tests.servers.fault_server import Events, FaultServer
 from tests.servers.node_servers import (
     REPO_ROOT,
     NodeServer,
@@ -32,6 +31,7 @@ from tests.servers.node_servers import (
     start_gateway,
     start_prism,
 )
+from tests.servers.scaffold import spawned
 
 CHAT = "/v1/chat/completions"
 MESSAGES = [
@@ -655,23 +655,12 @@ class TestRecording:
             provider.close()
 
     def test_runs_as_a_process(self) -> None:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.servers.fake_provider", "--port", "0", "--name", "proc"],
-            cwd=REPO_ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert process.stdout is not None
-            line = process.stdout.readline()
+        # spawned() also fails unless the process exits with status 0 once terminated.
+        with spawned("tests.servers.fake_provider", "--port", "0", "--name", "proc") as line:
             assert line.startswith("fake provider proc listening on http://127.0.0.1:")
             with httpx.Client(trust_env=False) as c:
                 response = c.get(line.split()[-1] + "/v1/models/x")
             assert response.headers["x-fake-deployment"] == "proc"
-        finally:
-            process.terminate()
-            process.communicate(timeout=10)
-        assert process.returncode == 0
 
 
 class TestAsyncRecording:
@@ -923,6 +912,47 @@ class TestAsyncFaults:
         response = await aclient.get("/v1/models", headers={"x-fake-fault": Fault(status=404).to_json()})
         assert response.status_code == 404
         assert response.json()["error"]["type"] == "not_found_error"
+
+
+class TestScaffold:
+    """The thread, loop and process scaffold the Python servers share (tests/servers/scaffold.py)."""
+
+    def test_a_failed_start_is_raised_and_leaves_no_thread(self) -> None:
+        with FakeProvider("taken", record=False) as taken, pytest.raises(OSError):
+            FakeProvider("second", port=taken.port)
+        assert "fake-provider-second" not in {thread.name for thread in threading.enumerate()}
+
+    def test_close_ends_a_connection_being_served_and_is_idempotent(self) -> None:
+        server = FaultServer([Events([b"data: {}\n\n"], end="stall")])
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(raw_request())
+            received = b""
+            while b"data: {}" not in received:
+                received += sock.recv(65536)
+            server.wait_open_connections(1)
+            server.close()
+            with contextlib.suppress(ConnectionResetError):
+                while piece := sock.recv(65536):
+                    received += piece
+        assert received.startswith(b"HTTP/1.1 200")
+        server.wait_ended(1)
+        server.close()
+        assert "fault-server" not in {thread.name for thread in threading.enumerate()}
+
+    def test_spawned_fails_when_the_process_exits_without_a_line(self) -> None:
+        # json.tool reads the empty stdin, prints nothing on stdout and exits.
+        with pytest.raises(RuntimeError, match="json.tool exited before printing a line"), spawned("json.tool"):
+            pytest.fail("spawned yielded without a line")
+
+    def test_spawned_fails_when_no_line_comes_in_time(self) -> None:
+        silent = ("timeit", "-n1", "-r1", "import signal; signal.pause()")
+        with pytest.raises(RuntimeError, match="timeit printed no line within"), spawned(*silent, timeout=0.5):
+            pytest.fail("spawned yielded without a line")
+
+    def test_spawned_fails_when_the_process_does_not_exit_cleanly(self) -> None:
+        failing = ("timeit", "-n1", "-r1", "print('up', flush=True); raise SystemExit(3)")
+        with pytest.raises(RuntimeError, match="timeit exited with status"), spawned(*failing) as line:
+            assert line == "up"
 
 
 class TestNodeServers:

@@ -7,8 +7,8 @@ recording server on 127.0.0.1 that answers as the recorder's did, and compares w
 path, query, content type, `x-portkey-*` headers (JSON-valued ones as JSON) and body (JSON; multipart fields by
 name). See `README.md` in this folder for how to read a failure.
 
-A call listed in `KNOWN_DIFFERENCES` (justified) or `PENDING` (not done yet) must still differ: when it starts to
-match, its test fails until the entry is removed.
+A call listed in `KNOWN_DIFFERENCES` (each difference with its justification) must still differ: when it starts to
+match, its test fails until the entry is removed. Any other difference fails.
 """
 
 from __future__ import annotations
@@ -58,6 +58,11 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "the official SDK repeats the workspace id as a JSON body on DELETE; the spec's DELETE "
         "/admin/workspaces/{workspaceId} has no body (DECISIONS 14)"
     ),
+    "admin.workspaces.list": (
+        "the official SDK sends `currentPage=0` (and `pageSize`) on GET /admin/workspaces, names the spec's "
+        "operation does not have (its paging parameters are `current_page` and `page_size`, which this client "
+        "sends when given and pages with); without paging arguments this client sends none (DECISIONS 14)"
+    ),
     "admin.workspaces.users.create": _REPEATS_IDENTIFIER,
     "admin.workspaces.users.update": _REPEATS_IDENTIFIER,
     "api_keys.create": _REPEATS_IDENTIFIER,
@@ -106,6 +111,11 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "installed openai's path (openai 3.x: .../cancel)"
     ),
     "evals.runs.delete": _DELETE_SENDS_BODY,
+    "feedback.update": (
+        "the corpus's `feedback_id` (`corpus-feedback-id`) is not a UUID, which the spec's PUT /feedback/{id} "
+        "requires: this client rejects it before sending, naming the argument; with a UUID (and `value` omitted) "
+        "it sends what the official SDK sends (tests/core/test_prompts_feedback_logs.py)"
+    ),
     "feedback.bulk_create": (
         "the official SDK posts the feedbacks as one JSON array; the spec's POST /feedback takes one feedback "
         "object, so this client posts each feedback on its own (DECISIONS 14)"
@@ -159,54 +169,17 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "videos.edit": _DROPS_CATCH_ALL,
     "videos.extend": _DROPS_CATCH_ALL,
     "videos.get_character": _GET_DROPS_CATCH_ALL,
+    "virtual_keys.list": (
+        "the spec marks `current_page` and `page_size` required on GET /virtual-keys (Prism rejects the request "
+        "without them), so this client sends the defaults the API documents (0 and 50) and pages from them; the "
+        "official SDK sends neither"
+    ),
 }
 """Justified differences -> the reason. A key is `"<method path>"` (both clients), `"sync <path>"` or
 `"async <path>"` (one client), or `"header <name>"`: that `x-portkey-*` header is left out of every comparison (and
 must still differ from the corpus's `default_headers` on a plain `models.list()`)."""
 
-PENDING: dict[str, str] = {
-    "admin.users.invites.list": 'paging defaults differ, decide which to send: query official [["currentPage", "0"]], ours []',
-    "admin.users.list": 'paging defaults differ, decide which to send: query official [["currentPage", "0"]], ours []',
-    "admin.workspaces.list": (
-        'paging defaults differ, decide which to send: query official [["currentPage", "0"], ["custom_param", '
-        '"corpus"]], ours [["custom_param", "corpus"]]'
-    ),
-    "admin.workspaces.users.list": 'paging defaults differ, decide which to send: query official [["current_page", "0"]], ours []',
-    "api_keys.list": 'paging defaults differ, decide which to send: query official [["current_page", "0"]], ours []',
-    "feedback.create": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.create() "
-        "missing 2 required keyword-only arguments: 'trace_id' and 'value'"
-    ),
-    "feedback.update": (
-        "rejects a call without an argument the official SDK lets you omit (issue 11 item 6): Feedback.update() "
-        "missing 1 required keyword-only argument: 'value'"
-    ),
-    "guardrails.list": (
-        'paging defaults differ, decide which to send: query official [["current_page", "0"], ["page_size", '
-        '"100"]], ours []'
-    ),
-    "integrations.list": (
-        'paging defaults differ, decide which to send: query official [["current_page", "0"], ["page_size", '
-        '"100"]], ours []'
-    ),
-    "logs.create": (
-        "raises before sending: ValueError: `logs.create` needs `request` and `response` (or `logs=[...]` for "
-        "several logs)"
-    ),
-    "providers.list": (
-        'paging defaults differ, decide which to send: query official [["current_page", "0"], ["page_size", '
-        '"50"]], ours []'
-    ),
-    "virtual_keys.list": (
-        'paging defaults differ, decide which to send: query official [], ours [["current_page", "0"], '
-        '["page_size", "50"]]'
-    ),
-}
-"""Differences not resolved yet (same keys as `KNOWN_DIFFERENCES`); each entry is work left, to be emptied."""
-
-IGNORED_HEADERS = frozenset(
-    key.removeprefix("header ") for key in (*KNOWN_DIFFERENCES, *PENDING) if key.startswith("header ")
-)
+IGNORED_HEADERS = frozenset(key.removeprefix("header ") for key in KNOWN_DIFFERENCES if key.startswith("header "))
 
 
 def _cases(mode: str) -> list[Any]:
@@ -273,12 +246,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def test_tables_name_recorded_calls() -> None:
-    """Every key of the two tables names a recorded call or a header, and no key is in both."""
+    """Every key of the table names a recorded call or a header."""
     recorded = {key for path, modes in CALLS.items() for mode in modes for key in (path, f"{mode} {path}")}
     recorded |= {f"header {name}" for name in IGNORED_HEADERS}
     assert set(KNOWN_DIFFERENCES) - recorded == set()
-    assert set(PENDING) - recorded == set()
-    assert set(KNOWN_DIFFERENCES) & set(PENDING) == set()
 
 
 @pytest.mark.parametrize("name", sorted(IGNORED_HEADERS))
@@ -310,16 +281,11 @@ def test_unreplayable_calls_say_why() -> None:
 
 def _judge(mode: str, path: str, entry: dict[str, Any], sent: list[dict[str, object]], error: Exception | None) -> None:
     difference = _difference(entry["requests"], sent)
-    listed = [
-        (name, table[key])
-        for name, table in (("KNOWN_DIFFERENCES", KNOWN_DIFFERENCES), ("PENDING", PENDING))
-        for key in (f"{mode} {path}", path)
-        if key in table
-    ]
+    listed = [KNOWN_DIFFERENCES[key] for key in (f"{mode} {path}", path) if key in KNOWN_DIFFERENCES]
     if listed and difference is None:
-        name, reason = listed[0]
         pytest.fail(
-            f"{mode} {path} now sends what the official SDK sends: remove it from {name} ({reason})", pytrace=False
+            f"{mode} {path} now sends what the official SDK sends: remove it from KNOWN_DIFFERENCES ({listed[0]})",
+            pytrace=False,
         )
     if listed or difference is None:
         return

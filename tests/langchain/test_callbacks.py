@@ -578,12 +578,12 @@ def test_internal_failure_never_reaches_the_app(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import portkey_ai.langchain.callbacks as callbacks
+    import portkey_ai.langchain._payloads as payloads
 
     def broken(messages: Any) -> Any:
         raise RuntimeError("converter bug")
 
-    monkeypatch.setattr(callbacks, "_openai_messages", broken)
+    monkeypatch.setattr(payloads, "openai_messages", broken)
     with caplog.at_level(logging.DEBUG, logger="portkey_ai.langchain"):
         for question in ("first question here", "second question here"):
             assert make_chain().invoke({"question": question}, config(handler)) == f"echo: {question}"

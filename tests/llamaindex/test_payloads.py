@@ -94,11 +94,32 @@ def openai_completion() -> ChatCompletion:
             ),
             {"prompt_tokens": 7, "completion_tokens": 1, "total_tokens": 8},
         ),
+        (
+            ChatResponse(
+                message=ChatMessage(role=MessageRole.ASSISTANT, content="x"),
+                raw={
+                    "usage": {
+                        "prompt_tokens": 9,
+                        "completion_tokens": 4,
+                        "total_tokens": 13,
+                        "prompt_tokens_details": {"cached_tokens": 8},
+                        "completion_tokens_details": {"reasoning_tokens": 3},
+                    }
+                },
+            ),
+            {
+                "prompt_tokens": 9,
+                "completion_tokens": 4,
+                "total_tokens": 13,
+                "prompt_tokens_details": {"cached_tokens": 8},
+                "completion_tokens_details": {"reasoning_tokens": 3},
+            },
+        ),
         (ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content="x"), raw={"content": "x"}), None),
     ],
-    ids=["openai-object", "anthropic-dict", "gemini-dict", "additional-kwargs", "none"],
+    ids=["openai-object", "anthropic-dict", "gemini-dict", "additional-kwargs", "openai-details", "none"],
 )
-def test_usage_is_taken_from_what_the_provider_reported(response: ChatResponse, usage: dict[str, int] | None) -> None:
+def test_usage_is_taken_from_what_the_provider_reported(response: ChatResponse, usage: dict[str, Any] | None) -> None:
     _, body = build_bodies(llm_record(response))
 
     assert body["body"].get("usage") == usage
@@ -174,6 +195,8 @@ def test_model_info_keeps_only_known_safe_keys() -> None:
         ("llama_index.llms.azure_openai.base", "azure-openai"),
         ("llama_index.llms.anthropic.base", "anthropic"),
         ("llama_index.embeddings.openai.base", "openai"),
+        ("llama_index.llms.vertex.base", "vertex-ai"),
+        ("llama_index.llms.xai.base", "x-ai"),
         ("llama_index.llms.brand_new.base", "brand_new"),
         ("my_app.models", None),
     ],

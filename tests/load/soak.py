@@ -28,7 +28,6 @@ import gc
 import itertools
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -36,13 +35,12 @@ import urllib.request
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from openai.types.chat import ChatCompletionMessageParam
 
 from portkey_ai import APIError, AsyncPortkey, LogShipper
+from tests.servers.scaffold import spawned
 
-REPO = Path(__file__).resolve().parents[2]
 MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "soak"}]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MIB = 1024 * 1024
@@ -159,20 +157,8 @@ def _fds() -> int:
 @contextmanager
 def load_server(fault_rate: float) -> Generator[str]:
     """A load fault server in a separate process (its base URL), stopped afterwards."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.servers.fault_server", "--fault-rate", str(fault_rate), "--seed", "7"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        yield process.stdout.readline().strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    with spawned("tests.servers.fault_server", "--fault-rate", str(fault_rate), "--seed", "7") as base_url:
+        yield base_url
 
 
 def _received_logs(base_url: str) -> int:

@@ -10,38 +10,23 @@ import asyncio
 import gc
 import os
 import random
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from openai.types.chat import ChatCompletionMessageParam
 
 from portkey_ai import APIError, AsyncPortkey
+from tests.servers.scaffold import spawned
 
-REPO = Path(__file__).resolve().parents[2]
 MESSAGES: list[ChatCompletionMessageParam] = [{"role": "user", "content": "load"}]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def _start(fault_rate: float) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.servers.fault_server", "--fault-rate", str(fault_rate), "--seed", "42"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        yield process.stdout.readline().strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    with spawned("tests.servers.fault_server", "--fault-rate", str(fault_rate), "--seed", "42") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """A fake OpenAI-compatible provider, owned by the tests.
 
-A raw asyncio HTTP/1.1 server (standard library only, so that it can misbehave at the TCP level) that runs its own
-event loop in a background thread and listens on 127.0.0.1. It serves a deterministic imitation of the OpenAI API
+A raw asyncio HTTP/1.1 server (standard library only, so that it can misbehave at the TCP level) on the shared
+``StreamServer`` (``scaffold.py``: its own event loop in a background thread), listening on 127.0.0.1. It serves a deterministic imitation of the OpenAI API
 under ``/v1`` and records every request it receives. Faults (error statuses, delays, dropped or reset connections,
 invalid JSON, cut or failing streams) are injected per request, either queued from the test with
 :meth:`FakeProvider.enqueue` or sent by the client in the ``x-fake-fault`` request header.
@@ -47,16 +47,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import contextlib
 import dataclasses
 import hashlib
 import http
 import json
 import re
-import signal
-import socket
 import struct
-import sys
 import threading
 import time
 import uuid
@@ -67,6 +63,8 @@ from typing import Any, Final, Literal, cast
 from urllib.parse import parse_qs, urlsplit
 
 from typing_extensions import override
+
+from tests.servers.scaffold import StreamServer, chunk, read_chunked, reset, serve_until_signalled
 
 __all__ = [
     "MODELS",
@@ -84,7 +82,6 @@ MODELS: Final[tuple[str, ...]] = ("gpt-4o-mini", "gpt-4o", "gpt-3.5-turbo-instru
 
 DEFAULT_EMBEDDING_DIMENSIONS: Final = 16
 FAULT_HEADER: Final = "x-fake-fault"
-_READ_LIMIT: Final = 1 << 20
 _CREATED: Final = 1_700_000_000
 _QUOTED: Final = re.compile(r"""(?<!\w)(?:'([^'\n]+)'|"([^"\n]+)")(?!\w)""")
 _NUMBER: Final = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\w)")
@@ -780,21 +777,8 @@ class FakeProvider:
         self._requests: list[RecordedRequest] = []
         self._faults: list[tuple[str | None, Fault]] = []
         self._routes: dict[tuple[str, str], _Route] = {}
-        self._loop = asyncio.new_event_loop()
-        self._server: asyncio.Server | None = None
-        # connection handler task -> (its writer, the task asyncio.start_server runs the handler from)
-        self._connections: dict[asyncio.Future[None], tuple[asyncio.StreamWriter, asyncio.Task[Any]]] = {}
-        self._startup_error: BaseException | None = None
-        self._started = threading.Event()
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, args=(port,), name=f"fake-provider-{name}", daemon=True)
-        self._thread.start()
-        self._started.wait()
-        if self._startup_error is not None:
-            self._thread.join()
-            raise self._startup_error
-        assert self._server is not None
-        self.port: int = int(self._server.sockets[0].getsockname()[1])
+        self._server = StreamServer(f"fake-provider-{name}", self._handle_connection, port=port)
+        self.port: int = self._server.port
         self.url: str = f"http://127.0.0.1:{self.port}"
         self.base_url: str = f"{self.url}/v1"
 
@@ -885,13 +869,7 @@ class FakeProvider:
 
     def close(self) -> None:
         """Stop the server, close every connection and join the thread (idempotent)."""
-        with self._cond:
-            if self._closed:
-                return
-            self._closed = True
-        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join()
+        self._server.close()
 
     def __enter__(self) -> FakeProvider:
         return self
@@ -906,54 +884,7 @@ class FakeProvider:
     def _matching(self, path: str | None) -> list[RecordedRequest]:
         return [r for r in self._requests if path is None or r.path == path]
 
-    def _run(self, port: int) -> None:
-        loop = self._loop
-        asyncio.set_event_loop(loop)
-        try:
-            self._server = loop.run_until_complete(
-                asyncio.start_server(self._serve_connection, "127.0.0.1", port, limit=_READ_LIMIT)
-            )
-        except BaseException as exc:  # reported to the constructor's thread
-            self._startup_error = exc
-            self._started.set()
-            loop.close()
-            return
-        self._started.set()
-        try:
-            loop.run_forever()
-        finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-
-    async def _shutdown(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        connections = list(self._connections.items())
-        for handler, (writer, _) in connections:
-            writer.transport.abort()
-            handler.cancel()
-        await asyncio.gather(*(handler for handler, _ in connections), return_exceptions=True)
-        await asyncio.gather(*(outer for _, (_, outer) in connections))
-        for _, (writer, _) in connections:
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
-        await self._server.wait_closed()
-
-    async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        # Shutdown cancels this inner task, never the one asyncio.start_server runs this callback in: on Python 3.11
-        # cancelling that one makes asyncio log a spurious "Exception in callback" (fixed in 3.12).
-        outer = asyncio.current_task()
-        assert outer is not None
-        handler = asyncio.ensure_future(self._handle_connection(reader, writer))
-        self._connections[handler] = (writer, outer)
-        try:
-            await asyncio.wait([handler])
-        finally:
-            del self._connections[handler]
-
     async def _handle_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        # drain() then waits until everything written reached the kernel, so an RST never discards sent events.
-        writer.transport.set_write_buffer_limits(high=0)
         peer_port = int(writer.get_extra_info("peername")[1])
         try:
             keep_open = True
@@ -964,13 +895,6 @@ class FakeProvider:
                 keep_open = await self._respond(*received, writer)
         except (ConnectionError, asyncio.IncompleteReadError):
             writer.transport.abort()
-        finally:
-            if not writer.transport.is_closing():
-                writer.close()
-            # Shielded: cancelling a task cancels the future it awaits, and wait_closed() awaits the writer's one
-            # shared close future, which _shutdown awaits too.
-            with contextlib.suppress(ConnectionError):
-                await asyncio.shield(writer.wait_closed())
 
     async def _read_request(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer_port: int
@@ -995,7 +919,7 @@ class FakeProvider:
                 pairs.append((name.strip(), value.strip()))
         headers = CaseInsensitiveHeaders(pairs)
         if "chunked" in headers.get("transfer-encoding", "").lower():
-            body = await self._read_chunked(reader)
+            body = await read_chunked(reader)
         else:
             body = await reader.readexactly(int(headers.get("content-length", "0") or "0"))
         connection = headers.get("connection", "").lower()
@@ -1018,19 +942,6 @@ class FakeProvider:
             received_at=time.monotonic(),
         )
         return recorded, keep_alive
-
-    @staticmethod
-    async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
-        body = bytearray()
-        while True:
-            size_line = await reader.readuntil(b"\r\n")
-            size = int(size_line.split(b";")[0].strip() or b"0", 16)
-            if size == 0:
-                while (await reader.readuntil(b"\r\n")) != b"\r\n":
-                    continue
-                return bytes(body)
-            body += await reader.readexactly(size)
-            await reader.readexactly(2)
 
     def _record(self, request: RecordedRequest) -> Fault | None:
         """Record ``request`` and take its fault: the ``x-fake-fault`` header, else the first matching queued one.
@@ -1065,7 +976,7 @@ class FakeProvider:
             writer.close()
             return False
         if fault.reset:
-            self._reset(writer)
+            reset(writer)
             return False
         extra = list(fault.headers.items())
         if fault.status is not None or fault.body is not None:
@@ -1170,10 +1081,10 @@ class FakeProvider:
         for event in response.events[:limit]:
             if fault.chunk_delay:
                 await asyncio.sleep(fault.chunk_delay)
-            writer.write(self._chunk(event))
+            writer.write(chunk(event))
             await writer.drain()
         if ending == "reset":
-            self._reset(writer)
+            reset(writer)
             return False
         if ending == "error":
             error = {
@@ -1182,24 +1093,14 @@ class FakeProvider:
                 "param": None,
                 "code": None,
             }
-            writer.write(self._chunk(_sse({"error": error})))
+            writer.write(chunk(_sse({"error": error})))
         elif ending == "invalid":
-            writer.write(self._chunk(b'data: {"id": "chatcmpl-trunc\n\n'))
+            writer.write(chunk(b'data: {"id": "chatcmpl-trunc\n\n'))
         elif ending == "done":
-            writer.write(self._chunk(b"data: [DONE]\n\n"))
+            writer.write(chunk(b"data: [DONE]\n\n"))
         writer.write(b"0\r\n\r\n")
         await writer.drain()
         return keep_alive
-
-    @staticmethod
-    def _chunk(data: bytes) -> bytes:
-        return f"{len(data):x}\r\n".encode() + data + b"\r\n"
-
-    @staticmethod
-    def _reset(writer: asyncio.StreamWriter) -> None:
-        sock = writer.get_extra_info("socket")
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        writer.transport.abort()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1213,18 +1114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 picks a free one)")
     parser.add_argument("--name", default="fake", help="deployment name sent in x-fake-deployment")
     args = parser.parse_args(argv)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: object) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     # Nobody can read the recorded requests of a separate process: don't keep them.
     with FakeProvider(args.name, port=args.port, record=False) as provider:
-        sys.stdout.write(f"fake provider {provider.name} listening on {provider.url}\n")
-        sys.stdout.flush()
-        stop.wait()
+        serve_until_signalled(f"fake provider {provider.name} listening on {provider.url}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""A fake realtime (WebSocket) provider owned by the tests: the `websockets` server in a background thread.
+"""A fake realtime (WebSocket) provider owned by the tests: the `websockets` server in a `LoopThread` (scaffold.py).
 
 It speaks the shape of OpenAI's Realtime API closely enough for openai's connection classes: `session.created` on
 connect, then one answer per client event (`session.update` -> `session.updated`, `response.create` ->
@@ -10,12 +10,11 @@ and close the connection itself after its next answer. Waiting is done on a cond
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+
+from tests.servers.scaffold import LoopThread
 
 __all__ = ["Closed", "FakeRealtimeProvider", "Handshake"]
 
@@ -66,12 +67,8 @@ class FakeRealtimeProvider:
     def __init__(self) -> None:
         self._lock = threading.Condition()
         self._state = _State()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._thread: threading.Thread | None = None
+        self._thread: LoopThread[Server] | None = None
         self._port = 0
-        self._started = threading.Event()
-        self._failure: BaseException | None = None
 
     @property
     def url(self) -> str:
@@ -210,43 +207,22 @@ class FakeRealtimeProvider:
 
             self._record(finish)
 
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        server: Server
-        async with serve(
-            self._handler, "127.0.0.1", 0, process_request=self._process_request, logger=_SERVER_LOG
-        ) as server:
-            self._port = next(iter(server.sockets)).getsockname()[1]
-            self._started.set()
-            await self._stop.wait()
+    async def _serve(self) -> Server:
+        return await serve(self._handler, "127.0.0.1", 0, process_request=self._process_request, logger=_SERVER_LOG)
 
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as error:  # reported to the thread that waits for the start
-            self._failure = error
-            self._started.set()
-        finally:
-            loop.close()
+    @staticmethod
+    async def _shutdown(server: Server) -> None:
+        server.close()
+        await server.wait_closed()
 
     def __enter__(self) -> FakeRealtimeProvider:
-        self._thread = threading.Thread(target=self._run, name="fake-realtime-provider", daemon=True)
-        self._thread.start()
-        if not self._started.wait(10) or self._failure is not None:
-            raise RuntimeError("the fake realtime provider did not start") from self._failure
+        try:
+            self._thread = LoopThread("fake-realtime-provider", self._serve, self._shutdown)
+        except Exception as error:
+            raise RuntimeError("the fake realtime provider did not start") from error
+        self._port = next(iter(self._thread.server.sockets)).getsockname()[1]
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        loop, stop = self._loop, self._stop
-        if loop is not None and stop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(stop.set)
         if self._thread is not None:
-            self._thread.join(10)
-
-
-def running() -> Iterator[FakeRealtimeProvider]:
-    """A started fake realtime provider, stopped afterwards (for fixtures)."""
-    with FakeRealtimeProvider() as provider:
-        yield provider
+            self._thread.close()

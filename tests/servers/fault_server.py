@@ -1,12 +1,14 @@
 """FaultServer: a scripted HTTP/1.1 server on 127.0.0.1 that misbehaves on purpose, owned by the tests.
 
-A raw asyncio server (standard library only) running its own event loop in a background thread. Each test gives it a
+A raw asyncio server (standard library only) on the shared ``StreamServer`` (``scaffold.py``). Each test gives it a
 *script*: the action for each request, by index (the last one repeats), or a function of the request. An action can
 answer normally, stream server-sent events that end cleanly or break (FIN, RST, silence), reset or close the
-connection before the status line, wait before answering, or redirect. The server records every request (arrival
+connection before the status line, wait before answering, redirect, or trickle its head or body a few bytes at a
+time (``Trickle``). The server records every request (arrival
 time, method, path, headers, body, client port) and every connection the client closed.
 
-It can also run as a separate process for load tests (``python -m tests.servers.fault_server --load``): it then serves
+It can also run as a separate process for load tests (``python -m tests.servers.fault_server --fault-rate R --seed N``, started from a
+test with ``scaffold.spawned``): it then serves
 ``POST /v1/chat/completions`` (JSON or a 20-event stream) and injects faults at random with a given rate.
 """
 
@@ -14,20 +16,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import random
-import signal
-import socket
-import ssl
-import struct
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Literal
+
+from tests.servers.scaffold import StreamServer, chunk, read_chunked, reset, serve_until_signalled
 
 __all__ = [
     "Action",
@@ -39,6 +37,7 @@ __all__ = [
     "Request",
     "Reset",
     "Script",
+    "Trickle",
     "chat_chunk",
     "chat_completion",
     "json_reply",
@@ -46,7 +45,24 @@ __all__ = [
     "sse",
 ]
 
-_READ_LIMIT = 1 << 20
+
+@dataclass(frozen=True)
+class Trickle:
+    """Send part of a response slowly: ``size`` bytes per write, one write every ``every`` seconds.
+
+    Each write arrives well inside any read timeout, so only a total deadline can end such a response.
+
+    Attributes:
+        head: Trickle the status line and headers.
+        body: Trickle the body (for ``Events``: every piece).
+        size: Bytes per write.
+        every: Seconds between writes.
+    """
+
+    head: bool = False
+    body: bool = True
+    size: int = 1
+    every: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,7 @@ class Reply:
         close: Say ``connection: close`` and close the connection after the response.
         drop: Say ``connection: keep-alive`` but close the connection right after the response (a stale
             keep-alive connection for the client's pool).
+        trickle: Send the head and/or the body a few bytes at a time.
     """
 
     status: int = 200
@@ -73,6 +90,7 @@ class Reply:
     delay: float = 0.0
     close: bool = False
     drop: bool = False
+    trickle: Trickle | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,7 @@ class Events:
         write_size: Split every piece into writes (and chunks) of at most this many bytes.
         status: The HTTP status.
         headers: Extra response headers.
+        trickle: Send the head and/or every piece a few bytes at a time.
     """
 
     events: Sequence[bytes] = ()
@@ -98,6 +117,7 @@ class Events:
     write_size: int | None = None
     status: int = 200
     headers: Sequence[tuple[str, str]] = ()
+    trickle: Trickle | None = None
 
 
 @dataclass(frozen=True)
@@ -206,19 +226,9 @@ class FaultServer:
         self._cond = threading.Condition()
         self._requests: list[Request] = []
         self._count = 0
-        self._accepted = 0
         self._disconnects: list[int] = []
-        self._ended = 0
-        self._loop = asyncio.new_event_loop()
-        self._connections: dict[asyncio.Future[None], asyncio.StreamWriter] = {}
-        self._server: asyncio.Server | None = None
-        self._started = threading.Event()
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="fault-server", daemon=True)
-        self._thread.start()
-        self._started.wait()
-        assert self._server is not None
-        self.port: int = int(self._server.sockets[0].getsockname()[1])
+        self._server = StreamServer("fault-server", self._connection)
+        self.port: int = self._server.port
         self.url: str = f"http://127.0.0.1:{self.port}"
         self.base_url: str = f"{self.url}/v1"
 
@@ -242,12 +252,6 @@ class FaultServer:
             return self._count
 
     @property
-    def accepted(self) -> int:
-        """How many TCP connections were accepted."""
-        with self._cond:
-            return self._accepted
-
-    @property
     def disconnects(self) -> list[int]:
         """Client ports of the connections the client closed or reset, in order."""
         with self._cond:
@@ -269,25 +273,15 @@ class FaultServer:
 
     def wait_ended(self, n: int, timeout: float = 10.0) -> None:
         """Block until ``n`` connections have ended (closed by either side) and been cleaned up by the server."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: self._ended >= n, timeout):
-                raise TimeoutError(f"expected {n} ended connection(s) within {timeout}s, got {self._ended}")
+        self._server.wait_ended(n, timeout)
 
     def wait_open_connections(self, n: int, timeout: float = 10.0) -> None:
         """Block until exactly ``n`` connections are open on the server side."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: len(self._connections) == n, timeout):
-                raise TimeoutError(f"expected {n} open connection(s) within {timeout}s, got {len(self._connections)}")
+        self._server.wait_open_connections(n, timeout)
 
     def close(self) -> None:
         """Stop the server and join its thread (idempotent)."""
-        with self._cond:
-            if self._closed:
-                return
-            self._closed = True
-        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join()
+        self._server.close()
 
     def __enter__(self) -> FaultServer:
         return self
@@ -299,45 +293,7 @@ class FaultServer:
 
     # -- internals ---------------------------------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        loop = self._loop
-        asyncio.set_event_loop(loop)
-        self._server = loop.run_until_complete(
-            asyncio.start_server(self._serve, "127.0.0.1", 0, limit=_READ_LIMIT, backlog=1024)
-        )
-        self._started.set()
-        try:
-            loop.run_forever()
-        finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-
-    async def _shutdown(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for handler, writer in list(self._connections.items()):
-            writer.transport.abort()
-            handler.cancel()
-        await asyncio.gather(*self._connections, return_exceptions=True)
-        await self._server.wait_closed()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        # The work runs in an inner task that shutdown may cancel; cancelling the task asyncio.start_server runs this
-        # callback in makes Python 3.11 log a spurious "Exception in callback".
-        handler = asyncio.ensure_future(self._connection(reader, writer))
-        with self._cond:
-            self._accepted += 1
-            self._connections[handler] = writer
-        try:
-            await asyncio.wait([handler])
-        finally:
-            with self._cond:
-                del self._connections[handler]
-                self._ended += 1
-                self._cond.notify_all()
-
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.transport.set_write_buffer_limits(high=0)
         peer_port = int(writer.get_extra_info("peername")[1])
         try:
             while True:
@@ -350,11 +306,6 @@ class FaultServer:
         except (ConnectionError, asyncio.IncompleteReadError):
             self._disconnected(peer_port)
             writer.transport.abort()
-        finally:
-            if not writer.transport.is_closing():
-                writer.close()
-            with contextlib.suppress(ConnectionError, ssl.SSLError):
-                await writer.wait_closed()
 
     def _disconnected(self, peer_port: int) -> None:
         with self._cond:
@@ -374,16 +325,7 @@ class FaultServer:
             key = name.strip().lower()
             headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
         if "chunked" in headers.get("transfer-encoding", ""):
-            body = bytearray()
-            while True:
-                size = int((await reader.readuntil(b"\r\n")).split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while (await reader.readuntil(b"\r\n")) != b"\r\n":
-                        continue
-                    break
-                body += await reader.readexactly(size)
-                await reader.readexactly(2)
-            payload = bytes(body)
+            payload = await read_chunked(reader)
         else:
             payload = await reader.readexactly(int(headers.get("content-length", "0") or "0"))
         with self._cond:
@@ -420,7 +362,7 @@ class FaultServer:
         if delay:
             await asyncio.sleep(delay)
         if isinstance(action, Reset):
-            self._reset(writer)
+            reset(writer)
             return False
         if isinstance(action, Close):
             writer.close()
@@ -439,11 +381,11 @@ class FaultServer:
             else ("content-length", str(len(reply.body) * reply.repeat))
         )
         connection = ("connection", "close" if reply.close else "keep-alive")
-        writer.write(_head(reply.status, [*reply.headers, framing, connection]))
+        slow_head, slow_body = _paces(reply.trickle)
+        await _send(writer, _head(reply.status, [*reply.headers, framing, connection]), slow_head)
         for _ in range(reply.repeat):
             if reply.body:
-                writer.write(_chunk(reply.body) if reply.chunked else reply.body)
-                await writer.drain()
+                await _send(writer, chunk(reply.body) if reply.chunked else reply.body, slow_body)
         if reply.chunked:
             writer.write(b"0\r\n\r\n")
         await writer.drain()
@@ -452,20 +394,19 @@ class FaultServer:
         self, action: Events, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer_port: int
     ) -> bool:
         headers = [("content-type", "text/event-stream"), *action.headers, ("transfer-encoding", "chunked")]
-        writer.write(_head(action.status, headers))
-        await writer.drain()
+        slow_head, slow_body = _paces(action.trickle)
+        await _send(writer, _head(action.status, headers), slow_head)
         for event in action.events:
             if action.gap:
                 await asyncio.sleep(action.gap)
             size = action.write_size or len(event) or 1
             for start in range(0, len(event), size):
-                writer.write(_chunk(event[start : start + size]))
-                await writer.drain()
+                await _send(writer, chunk(event[start : start + size]), slow_body)
         if action.keepalive_every is not None:
             await self._until_client_leaves(reader, writer, action.keepalive_every, peer_port)
             return False
         if action.end == "rst":
-            self._reset(writer)
+            reset(writer)
             return False
         if action.end == "fin":
             writer.close()
@@ -474,7 +415,7 @@ class FaultServer:
             await self._until_client_leaves(reader, writer, None, peer_port)
             return False
         if action.end == "done":
-            writer.write(_chunk(b"data: [DONE]\n\n"))
+            writer.write(chunk(b"data: [DONE]\n\n"))
         writer.write(b"0\r\n\r\n")
         await writer.drain()
         return True
@@ -486,27 +427,36 @@ class FaultServer:
             try:
                 data = await asyncio.wait_for(reader.read(1024), every)
             except TimeoutError:
-                writer.write(_chunk(b": keep-alive\n\n"))
+                writer.write(chunk(b": keep-alive\n\n"))
                 await writer.drain()
                 continue
             if not data:
                 self._disconnected(peer_port)
                 return
 
-    @staticmethod
-    def _reset(writer: asyncio.StreamWriter) -> None:
-        sock = writer.get_extra_info("socket")
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        writer.transport.abort()
+
+def _paces(trickle: Trickle | None) -> tuple[Trickle | None, Trickle | None]:
+    """How to send the head and the body: slowly (the ``Trickle``) or at once (``None``)."""
+    if trickle is None:
+        return None, None
+    return (trickle if trickle.head else None), (trickle if trickle.body else None)
+
+
+async def _send(writer: asyncio.StreamWriter, data: bytes, trickle: Trickle | None) -> None:
+    """Write ``data`` at once, or ``trickle.size`` bytes every ``trickle.every`` seconds."""
+    if trickle is None:
+        writer.write(data)
+        await writer.drain()
+        return
+    for start in range(0, len(data), trickle.size):
+        writer.write(data[start : start + trickle.size])
+        await writer.drain()
+        await asyncio.sleep(trickle.every)
 
 
 def _head(status: int, headers: Sequence[tuple[str, str]]) -> bytes:
     lines = [f"HTTP/1.1 {status} Status", *(f"{name}: {value}" for name, value in headers)]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-
-
-def _chunk(data: bytes) -> bytes:
-    return f"{len(data):x}\r\n".encode() + data + b"\r\n"
 
 
 @dataclass
@@ -568,13 +518,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     with FaultServer(LoadScript(args.fault_rate, args.seed), record=False) as server:
-        sys.stdout.write(f"{server.base_url}\n")
-        sys.stdout.flush()
-        stop.wait()
+        serve_until_signalled(server.base_url)
     return 0
 
 

@@ -177,7 +177,7 @@ async def test_r4_retry_after_above_the_cap_is_raised_at_once(
     started = time.monotonic()
     with pytest.raises(RateLimitError) as info:
         await chat(make_client(server))
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 0.2
     assert server.request_count == 1
     assert info.value.retry_after == 61.0  # type: ignore[attr-defined]
     assert info.value.status_code == 429

@@ -19,6 +19,7 @@ from typing_extensions import Unpack, override
 from ._dropin import install as _install_dropin
 from ._hooks import AsyncPortkeyMixin, SyncPortkeyMixin, prepare_client
 from ._http import httpx
+from ._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES, check_limit
 from ._options import PortkeyOptionsDict
 from ._policy import Settings, check_total_timeout
 
@@ -45,12 +46,24 @@ def _warn_unsupported(instrumentation: bool | None) -> None:
         )
 
 
-def _settings(total_timeout: object, require_stream_terminator: object, allow_insecure_http: object) -> Settings:
+def _settings(
+    total_timeout: object,
+    require_stream_terminator: object,
+    allow_insecure_http: object,
+    max_response_bytes: object,
+    max_event_bytes: object,
+) -> Settings:
     if not isinstance(require_stream_terminator, bool):
         raise TypeError("`require_stream_terminator` must be a bool")
     if not isinstance(allow_insecure_http, bool):
         raise TypeError("`allow_insecure_http` must be a bool")
-    return Settings(check_total_timeout(total_timeout), require_stream_terminator, allow_insecure_http)
+    return Settings(
+        check_total_timeout(total_timeout),
+        require_stream_terminator,
+        allow_insecure_http,
+        check_limit("max_response_bytes", max_response_bytes),
+        check_limit("max_event_bytes", max_event_bytes),
+    )
 
 
 def _merged(
@@ -82,9 +95,17 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
             already retried (`x-portkey-retry-attempt-count` > 0) unless they say `x-should-retry: true`, and a
             stream once it has started. All attempts of one call send the same `x-portkey-trace-id` (generated if
             none is set). Retried POSTs can run twice upstream: the gateway has no idempotency keys.
-        total_timeout: A deadline in seconds for a whole call: every attempt, every backoff sleep and the reading
-            of a stream. No retry is attempted if its delay would pass it; reading a stream past it raises
-            `APITimeoutError`. Default `None` (only the per-attempt `timeout` applies).
+        total_timeout: A deadline in seconds for a whole call: connecting, sending, the response headers and body
+            (however slowly they trickle in), every retry and backoff sleep, and every event of a stream. No retry
+            is attempted if its delay would pass it; any read or write past it raises `APITimeoutError`. Default
+            `None` (only the per-attempt `timeout` applies).
+        max_response_bytes: The largest successful response body read whole, in bytes after decompression
+            (default 256 MiB, twice the largest embeddings batch as JSON floats). Past it the connection is
+            dropped and `ResponseTooLargeError` raised. Binary downloads (`files.content`, `audio.speech`) and
+            `with_streaming_response` are not limited. `None` removes the limit.
+        max_event_bytes: The largest single server-sent event of a stream, in bytes (default 32 MiB; chat chunks
+            are under 1 KiB, a `response.completed` event with images a few MiB). Past it the stream raises
+            `ResponseTooLargeError`. `None` removes the limit.
         require_stream_terminator: A chat or completions stream that ends without `data: [DONE]` (what the
             gateway does when the provider fails mid-stream) raises `IncompleteStreamError` after the events it
             delivered (default `True`; `False` ends such a stream silently, like openai). A connection that breaks
@@ -120,6 +141,8 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         total_timeout: float | None = None,
+        max_response_bytes: int | None = MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = MAX_EVENT_BYTES,
         require_stream_terminator: bool = True,
         allow_insecure_http: bool = False,
         default_headers: Mapping[str, str] | None = None,
@@ -136,7 +159,9 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
             base_url=base_url,
             default_headers=default_headers,
             webhook_secret=webhook_secret,
-            settings=_settings(total_timeout, require_stream_terminator, allow_insecure_http),
+            settings=_settings(
+                total_timeout, require_stream_terminator, allow_insecure_http, max_response_bytes, max_event_bytes
+            ),
             options=options,
             websocket_base_url=websocket_base_url,
         )
@@ -163,6 +188,8 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         http_client: httpx.Client | None = None,
         max_retries: int | NotGiven = NOT_GIVEN,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | None | NotGiven = NOT_GIVEN,
         require_stream_terminator: bool | NotGiven = NOT_GIVEN,
         allow_insecure_http: bool | NotGiven = NOT_GIVEN,
         calculate_audio_duration: bool | NotGiven = NOT_GIVEN,
@@ -186,6 +213,8 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
                 timeout=timeout,
                 max_retries=max_retries,
                 total_timeout=total_timeout,
+                max_response_bytes=max_response_bytes,
+                max_event_bytes=max_event_bytes,
                 require_stream_terminator=require_stream_terminator,
                 allow_insecure_http=allow_insecure_http,
                 calculate_audio_duration=calculate_audio_duration,
@@ -248,6 +277,8 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         total_timeout: float | None = None,
+        max_response_bytes: int | None = MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = MAX_EVENT_BYTES,
         require_stream_terminator: bool = True,
         allow_insecure_http: bool = False,
         default_headers: Mapping[str, str] | None = None,
@@ -264,7 +295,9 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
             base_url=base_url,
             default_headers=default_headers,
             webhook_secret=webhook_secret,
-            settings=_settings(total_timeout, require_stream_terminator, allow_insecure_http),
+            settings=_settings(
+                total_timeout, require_stream_terminator, allow_insecure_http, max_response_bytes, max_event_bytes
+            ),
             options=options,
             websocket_base_url=websocket_base_url,
         )
@@ -291,6 +324,8 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
         http_client: httpx.AsyncClient | None = None,
         max_retries: int | NotGiven = NOT_GIVEN,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | None | NotGiven = NOT_GIVEN,
         require_stream_terminator: bool | NotGiven = NOT_GIVEN,
         allow_insecure_http: bool | NotGiven = NOT_GIVEN,
         calculate_audio_duration: bool | NotGiven = NOT_GIVEN,
@@ -314,6 +349,8 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
                 timeout=timeout,
                 max_retries=max_retries,
                 total_timeout=total_timeout,
+                max_response_bytes=max_response_bytes,
+                max_event_bytes=max_event_bytes,
                 require_stream_terminator=require_stream_terminator,
                 allow_insecure_http=allow_insecure_http,
                 calculate_audio_duration=calculate_audio_duration,

@@ -62,6 +62,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "StreamEventError",
     "StreamInterruptedError",
     "UnprocessableEntityError",
@@ -158,6 +159,42 @@ class StreamEventError(APIError):
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
+        self.trace_id = trace_id
+        self.request_id = request_id
+        self.retry_after = None
+
+
+class ResponseTooLargeError(APIResponseValidationError):
+    """A successful response body or one stream event is larger than the client's limit; the connection was dropped.
+
+    `limit_name` is the client argument that sets the limit (`max_response_bytes` or `max_event_bytes`), `limit` its
+    value in bytes (counted after decompression). Not retried. Raise the limit (or pass `None`) if such responses
+    are expected, or read big downloads with `with_streaming_response`.
+    """
+
+    limit_name: str
+    limit: int
+    trace_id: str | None
+    request_id: str | None
+    retry_after: float | None
+
+    def __init__(
+        self,
+        *,
+        response: httpx.Response,
+        limit_name: str,
+        limit: int,
+        trace_id: str | None,
+        request_id: str | None,
+    ) -> None:
+        what = "a stream event" if limit_name == "max_event_bytes" else "the response body"
+        super().__init__(
+            response=response,
+            body=None,
+            message=f"{what} is larger than {limit_name}={limit} bytes; the connection was dropped",
+        )
+        self.limit_name = limit_name
+        self.limit = limit
         self.trace_id = trace_id
         self.request_id = request_id
         self.retry_after = None

@@ -19,7 +19,7 @@ import threading
 import time
 import warnings
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Hashable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
@@ -34,7 +34,7 @@ from openai._streaming import ServerSentEvent
 from openai._utils import is_given
 from typing_extensions import override
 
-from . import _fastparse, _logging
+from . import _deadline, _fastparse, _logging
 from ._constants import LOCAL_GATEWAY_URL, PORTKEY_GATEWAY_URL
 from ._dropin import official_request, route_undeclared
 from ._exceptions import (
@@ -46,11 +46,13 @@ from ._exceptions import (
     IncompleteStreamError,
     MissingAPIKeyError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     StreamEventError,
     StreamInterruptedError,
 )
 from ._extensions import PROVIDED_BY, find_factory, missing
 from ._http import httpx
+from ._limits import BodyReader, declared_length, is_binary_download
 from ._options import (
     OPTION_SPECS,
     PortkeyOptions,
@@ -77,7 +79,7 @@ from ._policy import (
 )
 from ._response_headers import attach_headers
 from ._secrets import SecretStr, protect, protect_headers
-from ._sse import SSEDecoder
+from ._sse import EventTooLarge, SSEDecoder
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -493,6 +495,8 @@ class PortkeyStream(Stream[_T]):
                 yield sse
         except (httpx.TransportError, ssl.SSLError) as err:
             raise _transport_stream_error(err, response, events) from err
+        except EventTooLarge as err:
+            raise _too_large(response, "max_event_bytes", err.limit) from None
         if policy.require_terminator:
             raise _incomplete(response, events)
 
@@ -543,6 +547,8 @@ class AsyncPortkeyStream(AsyncStream[_T]):
                 yield sse
         except (httpx.TransportError, ssl.SSLError) as err:
             raise _transport_stream_error(err, response, events) from err
+        except EventTooLarge as err:
+            raise _too_large(response, "max_event_bytes", err.limit) from None
         if policy.require_terminator:
             raise _incomplete(response, events)
 
@@ -574,45 +580,94 @@ def _rebuilt(response: httpx.Response, body: bytes) -> httpx.Response:
     return rebuilt
 
 
-def _small(response: httpx.Response) -> bool:
-    length = response.headers.get("content-length", "")
-    return length.isdigit() and int(length) <= ERROR_BODY_LIMIT
+def _small(response: httpx.Response, limit: int) -> bool:
+    """Whether `response` declares an uncompressed body of at most `limit` bytes."""
+    length = declared_length(response)
+    return length is not None and length <= limit
 
 
 def _read_bounded(response: httpx.Response) -> httpx.Response:
-    """`response` with its body read, or a copy with the first `ERROR_BODY_LIMIT` bytes (the connection dropped)."""
-    if _small(response):
+    """`response` with its body read, or a copy with the first `ERROR_BODY_LIMIT` decoded bytes (the connection
+    dropped): a small gzip body that inflates to gigabytes is never inflated past the limit."""
+    if _small(response, ERROR_BODY_LIMIT):
         response.read()
         return response
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        for chunk in response.iter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > ERROR_BODY_LIMIT:
-                break
-    finally:
-        response.close()
-    return _rebuilt(response, b"".join(chunks)[:ERROR_BODY_LIMIT])
+    return _rebuilt(response, BodyReader(response, ERROR_BODY_LIMIT).read())
 
 
 async def _aread_bounded(response: httpx.Response) -> httpx.Response:
     """Async variant of `_read_bounded`."""
-    if _small(response):
+    if _small(response, ERROR_BODY_LIMIT):
         await response.aread()
         return response
-    chunks: list[bytes] = []
-    size = 0
+    return _rebuilt(response, await BodyReader(response, ERROR_BODY_LIMIT).aread())
+
+
+def _too_large(response: httpx.Response, limit_name: str, limit: int) -> ResponseTooLargeError:
+    error = ResponseTooLargeError(
+        response=response,
+        limit_name=limit_name,
+        limit=limit,
+        trace_id=_trace_id(response, response.request),
+        request_id=_request_id(response),
+    )
+    _describe(error, response)
+    return error
+
+
+def _timeout_after(response: httpx.Response) -> Callable[[], APITimeoutError]:
+    """Builds the error for a body read of `response` that timed out after `request()` returned."""
+
+    def error() -> APITimeoutError:
+        timeout = APITimeoutError(request=response.request)
+        _describe(timeout, response)
+        return timeout
+
+    return error
+
+
+def _body_limit(response: httpx.Response, limit: int | None) -> int | None:
+    """The limit for reading `response` whole: `None` (read it all) when unlimited, small enough, or a download."""
+    if limit is None or _small(response, limit) or is_binary_download(response.request):
+        return None
+    length = declared_length(response)
+    if length is not None:
+        raise _too_large(response, "max_response_bytes", limit)
+    return limit
+
+
+def _read_success(response: httpx.Response, limit: int | None) -> None:
+    """Read a successful body whole, or drop the connection and raise `ResponseTooLargeError` past `limit`."""
     try:
-        async for chunk in response.aiter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > ERROR_BODY_LIMIT:
-                break
-    finally:
+        limit = _body_limit(response, limit)
+        if limit is None:
+            response.read()
+            return
+        reader = BodyReader(response, limit)
+        body = reader.read()
+    except BaseException:
+        response.close()
+        raise
+    if reader.exceeded:
+        raise _too_large(response, "max_response_bytes", limit)
+    response._content = body  # pyright: ignore[reportPrivateUsage]  # what `Response.read()` sets
+
+
+async def _aread_success(response: httpx.Response, limit: int | None) -> None:
+    """Async variant of `_read_success`."""
+    try:
+        limit = _body_limit(response, limit)
+        if limit is None:
+            await response.aread()
+            return
+        reader = BodyReader(response, limit)
+        body = await reader.aread()
+    except BaseException:
         await response.aclose()
-    return _rebuilt(response, b"".join(chunks)[:ERROR_BODY_LIMIT])
+        raise
+    if reader.exceeded:
+        raise _too_large(response, "max_response_bytes", limit)
+    response._content = body  # pyright: ignore[reportPrivateUsage]  # what `Response.aread()` sets
 
 
 class _MaskedHeaders(httpx.Headers):
@@ -711,6 +766,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
         self._custom_headers = cast(dict[str, str], protect_headers({**setup.portkey_headers, **setup.user_headers}))
         if isinstance(self._client, httpx.Client):
             _SYNC_HTTP_CLIENTS.add(self._client)
+        _deadline.install(self._client)
 
     @property
     def portkey_options(self) -> PortkeyOptions:
@@ -721,6 +777,16 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
     def total_timeout(self) -> float | None:
         """The deadline in seconds for a whole call (attempts, backoff and stream reading), or `None`."""
         return self._portkey_settings.total_timeout
+
+    @property
+    def max_response_bytes(self) -> int | None:
+        """The largest successful body read whole, in decoded bytes (`ResponseTooLargeError` past it), or `None`."""
+        return self._portkey_settings.max_response_bytes
+
+    @property
+    def max_event_bytes(self) -> int | None:
+        """The largest server-sent event accepted, in bytes (`ResponseTooLargeError` past it), or `None`."""
+        return self._portkey_settings.max_event_bytes
 
     @property
     def require_stream_terminator(self) -> bool:
@@ -944,7 +1010,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
 
     @override
     def _make_sse_decoder(self) -> SSEDecoder[ServerSentEvent]:
-        return SSEDecoder(ServerSentEvent)
+        return SSEDecoder(ServerSentEvent, self._portkey_settings.max_event_bytes)
 
     def _copy_arguments(
         self,
@@ -953,6 +1019,8 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
         timeout: float | Timeout | None | NotGiven,
         max_retries: int | NotGiven,
         total_timeout: float | None | NotGiven,
+        max_response_bytes: int | None | NotGiven,
+        max_event_bytes: int | None | NotGiven,
         require_stream_terminator: bool | NotGiven,
         allow_insecure_http: bool | NotGiven,
         calculate_audio_duration: bool | NotGiven,
@@ -969,6 +1037,10 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
             "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
             "max_retries": self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             "total_timeout": settings.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout,
+            "max_response_bytes": settings.max_response_bytes
+            if isinstance(max_response_bytes, NotGiven)
+            else max_response_bytes,
+            "max_event_bytes": settings.max_event_bytes if isinstance(max_event_bytes, NotGiven) else max_event_bytes,
             "require_stream_terminator": settings.require_stream_terminator
             if isinstance(require_stream_terminator, NotGiven)
             else require_stream_terminator,
@@ -1157,19 +1229,19 @@ class SyncPortkeyMixin(PortkeyClientMixin, SyncAPIClient):
                 _read_bounded(response)
                 request = next_request
                 response = super()._send_request(request, stream=True, **send)
+            if not response.is_success:
+                return _read_bounded(response)
+            if not stream:
+                _read_success(response, self._portkey_settings.max_response_bytes)
+            elif call is not None and call.deadline is not None:
+                response.stream = _deadline.SyncDeadlineStream(
+                    cast(httpx.SyncByteStream, response.stream), call.deadline, _timeout_after(response)
+                )
         except (httpx.TransportError, ssl.SSLError) as err:
             failure = self._transport_failure(err, request, call)
             if failure is err:
                 raise
             raise failure from err
-        if not response.is_success:
-            return _read_bounded(response)
-        if not stream:
-            try:
-                response.read()
-            except BaseException:
-                response.close()
-                raise
         return response
 
     @override
@@ -1315,19 +1387,19 @@ class AsyncPortkeyMixin(PortkeyClientMixin, AsyncAPIClient):
                 await _aread_bounded(response)
                 request = next_request
                 response = await super()._send_request(request, stream=True, **send)
+            if not response.is_success:
+                return await _aread_bounded(response)
+            if not stream:
+                await _aread_success(response, self._portkey_settings.max_response_bytes)
+            elif call is not None and call.deadline is not None:
+                response.stream = _deadline.AsyncDeadlineStream(
+                    cast(httpx.AsyncByteStream, response.stream), call.deadline, _timeout_after(response)
+                )
         except (httpx.TransportError, ssl.SSLError) as err:
             failure = self._transport_failure(err, request, call)
             if failure is err:
                 raise
             raise failure from err
-        if not response.is_success:
-            return await _aread_bounded(response)
-        if not stream:
-            try:
-                await response.aread()
-            except BaseException:
-                await response.aclose()
-                raise
         return response
 
     @override

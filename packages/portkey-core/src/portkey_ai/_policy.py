@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ._http import httpx
+from ._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
 
 __all__ = [
     "CALL",
@@ -51,7 +52,8 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 
 ERROR_BODY_LIMIT = 1 << 20
-"""At most this many bytes of an error (non-2xx) response body are read; the connection is dropped after that."""
+"""At most this many bytes of an error (non-2xx) response body are kept, counted after decompression; the connection
+is dropped after that."""
 
 SNIPPET_LIMIT = 1024
 """At most this many characters of a body appear in an error's message or validation-error body."""
@@ -66,6 +68,8 @@ class Settings:
     total_timeout: float | None = None
     require_stream_terminator: bool = True
     allow_insecure_http: bool = False
+    max_response_bytes: int | None = MAX_RESPONSE_BYTES
+    max_event_bytes: int | None = MAX_EVENT_BYTES
 
 
 @dataclass(slots=True)

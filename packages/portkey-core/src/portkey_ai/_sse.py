@@ -4,7 +4,8 @@ It follows the WHATWG event-stream rules, as openai's own decoder does: LF, CR a
 across reads), UTF-8 split across reads, `:` comments, `event`, `data`, `id` and `retry` fields, unknown fields
 ignored, an event dispatched at a blank line only if it has data, and an unterminated event at the end discarded.
 It never re-copies a growing buffer, so one 8 MiB `data:` line arriving in 4 KiB pieces costs one pass (openai 2.x
-re-concatenates bytes and takes seconds).
+re-concatenates bytes and takes seconds). With `max_event_bytes`, an event (its data lines and the line being read)
+larger than that raises `EventTooLarge` as soon as the excess arrives, so memory stays within the limit plus one read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Generic, Protocol, TypeVar
 
-__all__ = ["EventFactory", "SSEDecoder"]
+__all__ = ["EventFactory", "EventTooLarge", "SSEDecoder"]
 
 _E = TypeVar("_E", covariant=True)
 _LINE_END = re.compile(b"\r\n|\r|\n")
@@ -28,16 +29,27 @@ class EventFactory(Protocol[_E]):
         ...
 
 
+class EventTooLarge(Exception):
+    """An event passed the decoder's `max_event_bytes` (the stream turns it into `ResponseTooLargeError`)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"a server-sent event is larger than {limit} bytes")
+        self.limit = limit
+
+
 class SSEDecoder(Generic[_E]):
     """Turns a byte stream into events; one decoder per stream."""
 
-    __slots__ = ("_buffer", "_data", "_event", "_last_id", "_make", "_retry", "_skip_lf")
+    __slots__ = ("_buffer", "_data", "_event", "_last_id", "_limit", "_make", "_retry", "_size", "_skip_lf")
 
-    def __init__(self, make: EventFactory[_E]) -> None:
+    def __init__(self, make: EventFactory[_E], max_event_bytes: int | None = None) -> None:
         """Args:
         make: Builds each decoded event.
+        max_event_bytes: The largest event accepted (`EventTooLarge` past it), or `None` for no limit.
         """
         self._make = make
+        self._limit = max_event_bytes
+        self._size = 0
         self._buffer = bytearray()
         self._skip_lf = False
         self._event: str | None = None
@@ -48,15 +60,24 @@ class SSEDecoder(Generic[_E]):
     def iter_bytes(self, iterator: Iterator[bytes]) -> Iterator[_E]:
         """Yield every event in the bytes of `iterator`."""
         for chunk in iterator:
-            yield from self._feed(chunk)
+            events = self._feed(chunk)
+            self._check()
+            yield from events
         self._buffer.clear()
 
     async def aiter_bytes(self, iterator: AsyncIterator[bytes]) -> AsyncIterator[_E]:
         """Async variant of `iter_bytes`."""
         async for chunk in iterator:
-            for event in self._feed(chunk):
+            events = self._feed(chunk)
+            self._check()
+            for event in events:
                 yield event
         self._buffer.clear()
+
+    def _check(self) -> None:
+        """`EventTooLarge` if the event being read (its data so far and its current line) is past the limit."""
+        if self._limit is not None and self._size + len(self._buffer) > self._limit:
+            raise EventTooLarge(self._limit)
 
     def _feed(self, chunk: bytes) -> list[_E]:
         if self._skip_lf or b"\r" in chunk:
@@ -77,6 +98,7 @@ class SSEDecoder(Generic[_E]):
         for line in lines:
             if line[:6] == b"data: ":
                 data.append(str(line[6:], "utf-8"))
+                self._size += len(line)
             else:
                 event = self._line(line)
                 if event is not None:
@@ -114,6 +136,9 @@ class SSEDecoder(Generic[_E]):
             if not self._data:
                 self._event = None
                 return None
+            if self._limit is not None and self._size > self._limit:
+                raise EventTooLarge(self._limit)
+            self._size = 0
             event = self._make(event=self._event, data="\n".join(self._data), id=self._last_id, retry=self._retry)
             self._event = None
             self._data = []
@@ -133,6 +158,7 @@ class SSEDecoder(Generic[_E]):
         value = str(memoryview(line)[start:], "utf-8")
         if name == b"data":
             self._data.append(value)
+            self._size += len(line)
         elif name == b"event":
             self._event = value or None
         elif name == b"id":

@@ -369,6 +369,7 @@ class LogExportsExtras(Generic[ModeT]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **undeclared: object,
     ) -> Any:
         """Download log export: the signed URL (`GET /logs/exports/{exportId}/download`), or with `to`, its file.
 
@@ -386,6 +387,8 @@ class LogExportsExtras(Generic[ModeT]):
             extra_query: Query parameters to add to the Portkey request.
             extra_body: JSON fields to add to the Portkey request's body.
             timeout: Timeout of each request, overriding the client's.
+            **undeclared: Keywords the method does not declare go to the query of the Portkey request (the
+                official SDK's catch-all, as on every generated method); static types keep the declared signature.
 
         Returns:
             Without `to`, the signed URL response; with a path, the path (`pathlib.Path`); with a file object, the
@@ -396,6 +399,7 @@ class LogExportsExtras(Generic[ModeT]):
             APIConnectionError: The connection to the storage host failed (`APITimeoutError`: it timed out).
         """
         options: dict[str, Any] = {
+            **undeclared,
             "extra_headers": extra_headers,
             "extra_query": extra_query,
             "extra_body": extra_body,
@@ -608,6 +612,7 @@ class AsyncLogExportsExtras(Generic[ModeT]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **undeclared: object,
     ) -> Any:
         """Download log export: the signed URL, or with `to`, its file (see `LogExportsExtras.download`).
 
@@ -615,6 +620,7 @@ class AsyncLogExportsExtras(Generic[ModeT]):
         context manager; every call without a streamed response mode returns an awaitable.
         """
         options: dict[str, Any] = {
+            **undeclared,
             "extra_headers": extra_headers,
             "extra_query": extra_query,
             "extra_body": extra_body,

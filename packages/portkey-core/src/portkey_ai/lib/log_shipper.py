@@ -58,6 +58,7 @@ import pydantic
 from .._constants import PORTKEY_GATEWAY_URL
 from .._logging import redacting_logger
 from .._secrets import REDACTED, is_secret_name, redact_text
+from ._warn_once import WarnOnce
 
 if TYPE_CHECKING:
     from .._client import Portkey
@@ -385,14 +386,15 @@ def _check_seconds(name: str, value: object) -> float:
 
 
 class _Warner:
-    """Logs each kind of warning at most once per `_WARNING_INTERVAL`, with the count suppressed in between."""
+    """Logs each kind of warning at most once per `_WARNING_INTERVAL`, with the count suppressed in between;
+    `warn_once` warns the first time a key comes up (repeats at DEBUG)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._last: dict[str, float] = {}
         self._suppressed: dict[str, int] = {}
-        self._once: set[object] = set()
+        self.warn_once = WarnOnce(logger)
 
     def warn(self, kind: str, message: str, *args: object) -> None:
         now = self._clock()
@@ -406,13 +408,6 @@ class _Warner:
         if suppressed:
             message += " (%d similar warnings suppressed)"
             args = (*args, suppressed)
-        logger.warning(message, *args)
-
-    def warn_once(self, key: object, message: str, *args: object) -> None:
-        with self._lock:
-            if key in self._once:
-                return
-            self._once.add(key)
         logger.warning(message, *args)
 
 

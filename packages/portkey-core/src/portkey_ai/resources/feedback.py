@@ -1,7 +1,8 @@
 """Feedback on traced requests: `portkey.feedback.create(...)`, `.bulk_create(...)`, `.update(...)`.
 
 Values are checked before anything is sent: `value` an integer from -10 to 10, `weight` a number from 0 to 1,
-`metadata` a mapping, as the OpenAPI spec requires.
+`metadata` a mapping, as the OpenAPI spec requires. As in the official SDK, `create` may omit `trace_id` and `value`
+and `update` may omit `value` (the spec requires them): what is omitted is not sent, and the server decides.
 
 `bulk_create` differs from the official SDK on the wire: the spec's `POST /feedback` takes one feedback object (a
 bare JSON array, which the official SDK sends, is rejected by spec validation), so each entry is sent as its own
@@ -71,7 +72,9 @@ def _check_trace_id(name: str, trace_id: object) -> str:
 
 
 def _score(prefix: str, value: object, weight: object, metadata: object) -> dict[str, Any]:
-    body: dict[str, Any] = {"value": _check_value(f"{prefix}value", value)}
+    body: dict[str, Any] = {}
+    if value is not None:
+        body["value"] = _check_value(f"{prefix}value", value)
     if weight is not None:
         body["weight"] = _check_weight(f"{prefix}weight", weight)
     if metadata is not None:
@@ -82,12 +85,13 @@ def _score(prefix: str, value: object, weight: object, metadata: object) -> dict
 def feedback_body(
     *, trace_id: object, value: object, weight: object, metadata: object, prefix: str = ""
 ) -> dict[str, Any]:
-    """The spec's `FeedbackRequest` for one feedback, validated (`None` weight/metadata: not sent)."""
-    return {"trace_id": _check_trace_id(f"{prefix}trace_id", trace_id), **_score(prefix, value, weight, metadata)}
+    """The spec's `FeedbackRequest` for one feedback, validated (a `None` argument is not sent)."""
+    body = {} if trace_id is None else {"trace_id": _check_trace_id(f"{prefix}trace_id", trace_id)}
+    return {**body, **_score(prefix, value, weight, metadata)}
 
 
 def update_body(*, value: object, weight: object, metadata: object) -> dict[str, Any]:
-    """The spec's `FeedbackUpdateRequest`, validated."""
+    """The spec's `FeedbackUpdateRequest`, validated (a `None` argument is not sent)."""
     return _score("", value, weight, metadata)
 
 
@@ -154,8 +158,8 @@ class Feedback(SyncResource):
     def create(
         self,
         *,
-        trace_id: str,
-        value: int,
+        trace_id: str | None = None,
+        value: int | None = None,
         weight: float | None = None,
         metadata: Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
@@ -167,7 +171,8 @@ class Feedback(SyncResource):
 
         Args:
             trace_id: The request's trace id (response header `x-portkey-trace-id`, or the `trace_id` you set).
-            value: The score, an integer from -10 to 10.
+                The spec requires it; omitted, as the official SDK allows, it is not sent and the server decides.
+            value: The score, an integer from -10 to 10 (required by the spec; omitted, it is not sent).
             weight: From 0 to 1 (the server's default is 1.0).
             metadata: Anything else to store with it (`_user`, `_organisation`, ... are indexed).
             extra_headers: Extra request headers (they win over the client's).
@@ -226,7 +231,7 @@ class Feedback(SyncResource):
         self,
         *,
         feedback_id: str,
-        value: int,
+        value: int | None = None,
         weight: float | None = None,
         metadata: Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
@@ -238,7 +243,8 @@ class Feedback(SyncResource):
 
         Args:
             feedback_id: The feedback's id, a UUID from `create`'s `feedback_ids`.
-            value: The new score, an integer from -10 to 10.
+            value: The new score, an integer from -10 to 10 (required by the spec; omitted, as the official SDK
+                allows, it is not sent and the server decides).
             weight: From 0 to 1.
             metadata: Replaces the stored metadata.
             extra_headers: Extra request headers (they win over the client's).
@@ -274,8 +280,8 @@ class AsyncFeedback(AsyncResource):
     async def create(
         self,
         *,
-        trace_id: str,
-        value: int,
+        trace_id: str | None = None,
+        value: int | None = None,
         weight: float | None = None,
         metadata: Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
@@ -318,7 +324,7 @@ class AsyncFeedback(AsyncResource):
         self,
         *,
         feedback_id: str,
-        value: int,
+        value: int | None = None,
         weight: float | None = None,
         metadata: Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,

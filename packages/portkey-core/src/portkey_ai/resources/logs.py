@@ -1,8 +1,10 @@
 """Custom log insertion: `portkey.logs.create(request=..., response=..., metadata=...)` or `create(logs=[...])`.
 
 One log is sent as the spec's `CustomLog` object, several (`logs=[...]`) as a JSON array of them (the spec accepts
-both on `POST /logs`). Listing, retrieval and exports (`portkey.logs.exports`, ...) are in portkey-admin;
-`portkey.logs` forwards those attributes to it when it is installed.
+both on `POST /logs`). As in the official SDK, the single-log form may omit `request` and `response` (the spec
+requires them): what is omitted is not sent, and the server decides. Listing, retrieval and exports
+(`portkey.logs.exports`, ...) are in portkey-admin; `portkey.logs` forwards those attributes to it when it is
+installed.
 """
 
 from __future__ import annotations
@@ -49,11 +51,12 @@ def _part(name: str, value: object, required: tuple[str, ...]) -> dict[str, Any]
 
 def log_entry(*, request: object, response: object, metadata: object, prefix: str = "") -> dict[str, Any]:
     """The spec's `CustomLog` for one request/response pair, validated (`request` needs `url` and `body`,
-    `response` needs `body`)."""
-    entry = {
-        "request": _part(f"{prefix}request", request, ("url", "body")),
-        "response": _part(f"{prefix}response", response, ("body",)),
-    }
+    `response` needs `body`; a `None` part is not sent)."""
+    entry: dict[str, Any] = {}
+    if request is not None:
+        entry["request"] = _part(f"{prefix}request", request, ("url", "body"))
+    if response is not None:
+        entry["response"] = _part(f"{prefix}response", response, ("body",))
     if metadata is not None:
         entry["metadata"] = _part(f"{prefix}metadata", metadata, ())
     return entry
@@ -69,8 +72,6 @@ def logs_body(
 ) -> dict[str, Any] | list[dict[str, Any]]:
     """The body of `POST /logs`: one `CustomLog` object, or an array of them for `logs=[...]`."""
     if logs is None:
-        if request is None or response is None:
-            raise ValueError("`logs.create` needs `request` and `response` (or `logs=[...]` for several logs)")
         return log_entry(request=request, response=response, metadata=metadata)
     if request is not None or response is not None or metadata is not None:
         raise ValueError("pass either `logs=[...]` or `request`/`response`/`metadata`, not both")
@@ -88,6 +89,8 @@ def logs_body(
         unknown = sorted(set(log) - _LOG_KEYS)
         if unknown:
             raise ValueError(f"`{name}` has unknown keys {unknown}; expected request, response, metadata")
+        if any(log.get(part) is None for part in ("request", "response")):
+            raise ValueError(f"`{name}` needs `request` and `response`")
         entries.append(
             log_entry(
                 request=log.get("request"),
@@ -130,8 +133,8 @@ class Logs(SyncResource):
     def create(
         self,
         *,
-        request: Mapping[str, Any],
-        response: Mapping[str, Any],
+        request: Mapping[str, Any] | None = None,
+        response: Mapping[str, Any] | None = None,
         metadata: Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -164,8 +167,10 @@ class Logs(SyncResource):
         """Insert one log (`request`, `response`, `metadata`) or several (`logs=[...]`) (POST `/logs`).
 
         Args:
-            request: The request made: `url` and `body` (required), `method`, `headers`, `provider`.
-            response: Its response: `body` (required), `status`, `headers`, `response_time` (ms).
+            request: The request made: `url` and `body` (required), `method`, `headers`, `provider`. The spec
+                requires it; omitted, as the official SDK allows, it is not sent and the server decides.
+            response: Its response: `body` (required), `status`, `headers`, `response_time` (ms). Like `request`,
+                required by the spec; omitted, it is not sent.
             metadata: `trace_id`, `span_id`, `span_name` and any other key-value pair.
             logs: Several logs at once, each a mapping with `request`, `response` and optional `metadata`.
             extra_headers: Extra request headers (they win over the client's).
@@ -216,8 +221,8 @@ class AsyncLogs(AsyncResource):
     async def create(
         self,
         *,
-        request: Mapping[str, Any],
-        response: Mapping[str, Any],
+        request: Mapping[str, Any] | None = None,
+        response: Mapping[str, Any] | None = None,
         metadata: Mapping[str, Any] | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -10,9 +10,10 @@ from uuid import UUID
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from pydantic import Field
 
-from portkey_ai._options import SECRET_OPTIONS
+from portkey_ai.lib.sibling import SECRET_OPTIONS
 
-from .callbacks import PortkeyCallbackHandler, current_model_run
+from ._context import current_model_run
+from .callbacks import PortkeyCallbackHandler
 
 
 def option_fields(names: Iterable[str]) -> dict[str, Any]:

@@ -8,28 +8,41 @@ application, never blocks the event loop and never copies credentials into a log
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from threading import Lock
 from typing import TYPE_CHECKING, Any, Literal, cast
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.messages import BaseMessage, convert_to_openai_messages
-from langchain_core.outputs import ChatGeneration, LLMResult
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import LLMResult
 from langchain_core.tracers.context import register_configure_hook
 from typing_extensions import override
 
-from portkey_ai._constants import MAX_METADATA_VALUE_LENGTH, PORTKEY_GATEWAY_URL
-from portkey_ai._logging import redacting_logger
-from portkey_ai._options import check_header_value
-from portkey_ai.lib import LogShipper, span_log, to_jsonable
-from portkey_ai.lib._spans import Policy, SpanRecord, SpanTree, error_response, safe_base_url
+from portkey_ai.lib.sibling import (
+    LogShipper,
+    Policy,
+    SpanTree,
+    WarnOnce,
+    error_response,
+    record_log,
+    redacting_logger,
+    to_jsonable,
+)
+
+from ._context import forget_model_run, set_model_run
+from ._payloads import (
+    header_safe,
+    is_graph_interrupt,
+    llm_request,
+    llm_response_body,
+    run_name,
+    string_metadata,
+    trace_id_override,
+)
+from ._records import HIDDEN_TAG, MAX_RECORDED_ITEMS, RunRecord, SpanFilter, SpanKind
 
 if TYPE_CHECKING:
     from langchain_core.agents import AgentAction, AgentFinish
@@ -46,51 +59,7 @@ __all__ = [
 
 logger = redacting_logger("portkey_ai.langchain")
 
-SpanKind = Literal["llm", "chain", "prompt", "parser", "tool", "retriever"]
-SpanFilter = Callable[[str, str, Sequence[str], Mapping[str, Any]], bool]
-"""`span_filter(kind, name, tags, metadata) -> bool`: return False to leave a (non-root) run out of the trace."""
-
-HIDDEN_TAG = "langsmith:hidden"
-"""Tag LangGraph and LangChain put on internal runs (channel writes, branch routers...)."""
-
 _SOURCE = "Langchain"
-_MAX_RECORDED_ITEMS = 100
-
-# LangChain's `ls_provider` -> Portkey provider slug; unknown values are sent unchanged.
-_PROVIDER_SLUGS: Mapping[str, str] = {
-    "azure": "azure-openai",
-    "azure_openai": "azure-openai",
-    "google_genai": "google",
-    "google_vertexai": "vertex-ai",
-    "vertexai": "vertex-ai",
-    "mistralai": "mistral-ai",
-    "amazon_bedrock": "bedrock",
-    "bedrock_converse": "bedrock",
-    "together": "together-ai",
-    "fireworks": "fireworks-ai",
-    "huggingface": "huggingface",
-    "perplexity": "perplexity-ai",
-    "xai": "x-ai",
-}
-
-# Run metadata LangChain and LangGraph add for their own bookkeeping; not worth a Portkey metadata slot.
-_INTERNAL_METADATA_PREFIXES = ("ls_", "lc_", "__", "checkpoint_", "langgraph_")
-_KEPT_INTERNAL_METADATA = frozenset({"langgraph_node", "langgraph_step"})
-_TRACE_ID_KEYS = ("portkey_trace_id", "traceId")
-_BASE_URL_KEYS = ("openai_api_base", "base_url", "api_base", "azure_endpoint")
-_PORTKEY_HOST = urlsplit(PORTKEY_GATEWAY_URL).hostname
-
-
-@dataclass(slots=True, eq=False, repr=False, kw_only=True)
-class _RunRecord(SpanRecord):
-    """A LangChain run's span.
-
-    Attributes:
-        data: What the handler recorded while the run was open (request body, first-token time, agent actions...);
-            emptied when the run ends, as finished records are kept a while for late children and trace-id lookups.
-    """
-
-    data: dict[str, Any] = field(default_factory=lambda: {})
 
 
 class PortkeyCallbackHandler(BaseCallbackHandler):
@@ -147,18 +116,17 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
             raise ValueError("`log_llm_spans` must be 'auto', 'always' or 'never'")
         if not isinstance(cast(object, trace_id), str | None):
             raise TypeError(f"`trace_id` must be a string, not {type(trace_id).__name__}")
-        self._tree: SpanTree[UUID, _RunRecord] = SpanTree(
+        self._tree: SpanTree[UUID, RunRecord] = SpanTree(
             max_open=max_open_spans, sample_rate=sample_rate, default_trace_id=trace_id or None
         )
         self._shipper = shipper if shipper is not None else LogShipper(api_key=api_key, base_url=base_url)
-        self._metadata = _string_metadata(metadata or {})
+        self._metadata = string_metadata(metadata or {})
         self._tags = tuple(tags or ())
         self._log_llm_spans = log_llm_spans
         self._skip_hidden = skip_hidden
         self._span_filter = span_filter
         self._mask = mask
-        self._warned: set[str] = set()
-        self._warned_lock = Lock()
+        self._warn_once = WarnOnce(logger)
 
     @override
     def __repr__(self) -> str:
@@ -202,7 +170,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
                 the handler does not ship a duplicate span for the run.
         """
         record = self._tree.get(run_id)
-        if record is None or record.trace_id is None or not _header_safe(record.trace_id):
+        if record is None or record.trace_id is None or not header_safe(record.trace_id):
             return {}
         candidates = {
             "x-portkey-trace-id": record.trace_id,
@@ -210,7 +178,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
             "x-portkey-parent-span-id": record.parent_span_id,
             "x-portkey-span-name": record.name,
         }
-        headers = {name: value for name, value in candidates.items() if value is not None and _header_safe(value)}
+        headers = {name: value for name, value in candidates.items() if value is not None and header_safe(value)}
         if gateway_logged:
             record.data["gateway_logged"] = True
         return headers
@@ -415,11 +383,11 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
     ) -> None:
         """Ship the model span with choices, usage, model and time to first token."""
         try:
-            _forget_model_run(self, run_id)
+            forget_model_run(self, run_id)
             with self._ending(run_id) as record:
                 if record is None or not self._ships_llm(record, failed_before_gateway=False):
                     return
-                body = self._llm_response_body(record, response)
+                body = llm_response_body(record, response, self._masked)
                 self._ship(record, 200, body, streaming="first_token" in record.data)
         except Exception:
             self._warn("on_llm_end")
@@ -436,7 +404,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
     ) -> None:
         """Ship the model span as an error (unless the gateway answered, and so logged it, for a linked call)."""
         try:
-            _forget_model_run(self, run_id)
+            forget_model_run(self, run_id)
             with self._ending(run_id) as record:
                 if record is None:
                     return
@@ -529,10 +497,10 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         tags: Sequence[str] | None,
         metadata: Mapping[str, Any] | None,
         kwargs: Mapping[str, Any],
-    ) -> _RunRecord:
+    ) -> RunRecord:
         run_tags = tuple(tags or ())
         run_metadata = metadata or {}
-        name = _run_name(serialized, kwargs, kind)
+        name = run_name(serialized, kwargs, kind)
         emit = not (self._skip_hidden and HIDDEN_TAG in run_tags)
         if emit and self._span_filter is not None:
             try:
@@ -542,15 +510,15 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         parent = self._tree.get(parent_run_id, include_finished=True) if parent_run_id is not None else None
         # A run whose parent is unknown starts a trace, and a trace always ships its root.
         policy = Policy.PINNED if parent is None else Policy.ALWAYS if emit else Policy.NEVER
-        record = _RunRecord(
+        record = RunRecord(
             span_id=str(run_id),
             name=name,
             kind=kind,
             parent=parent,
             policy=policy,
-            trace_hint=_trace_id_override(run_metadata),
+            trace_hint=trace_id_override(run_metadata),
             tags=self._tags + run_tags,
-            metadata={**self._metadata, **_string_metadata(run_metadata)},
+            metadata={**self._metadata, **string_metadata(run_metadata)},
         )
         self._tree.start(run_id, record)
         self._tree.decide(record, final=True)
@@ -569,95 +537,22 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         prompts: Sequence[str] | None = None,
     ) -> None:
         record = self._start("llm", serialized, run_id, parent_run_id, tags, metadata, kwargs)
-        _active_model_run.set((self, run_id))
+        set_model_run(self, run_id)
         if not record.emit or self._log_llm_spans == "never":
             return
-        run_metadata = metadata or {}
-        params = _mapping(kwargs.get("invocation_params"))
-        serialized_kwargs = _mapping((serialized or {}).get("kwargs"))
-        body: dict[str, Any] = {
-            key: value
-            for key, value in params.items()
-            if value is not None
-            and not key.startswith("_")
-            and key not in ("model_name", "model", "messages", "prompt")
-        }
-        model = _first_str(
-            params.get("model"),
-            params.get("model_name"),
-            run_metadata.get("ls_model_name"),
-            serialized_kwargs.get("model"),
-            serialized_kwargs.get("model_name"),
-        )
-        if model is not None:
-            body = {"model": model, **body}
-        if messages is not None:
-            body["messages"] = self._masked(_openai_messages(messages))
-            endpoint = "chat/completions"
-        else:
-            prompt_list = list(prompts or ())
-            body["prompt"] = self._masked(prompt_list[0] if len(prompt_list) == 1 else prompt_list)
-            endpoint = "completions"
-        base_url = _safe_base_url(serialized_kwargs)
-        if base_url is not None and urlsplit(base_url).hostname == _PORTKEY_HOST:
+        call = llm_request(serialized, metadata or {}, kwargs, self._masked, messages=messages, prompts=prompts)
+        if call.gateway_routed:
             record.metadata["gateway_routed"] = "true"  # the gateway logs this call too
-        provider = run_metadata.get("ls_provider")
-        record.data["request"] = {
-            "url": f"{base_url}/{endpoint}" if base_url else endpoint,
-            "method": "POST",
-            "provider": _PROVIDER_SLUGS.get(provider, provider) if isinstance(provider, str) else None,
-            "headers": {},
-            "body": body,
-        }
-        record.data["model"] = model
+        record.data["request"] = call.request
+        record.data["model"] = call.model
         record.data["chat"] = messages is not None
 
-    def _ships_llm(self, record: _RunRecord, *, failed_before_gateway: bool) -> bool:
+    def _ships_llm(self, record: RunRecord, *, failed_before_gateway: bool) -> bool:
         if not record.emit or self._log_llm_spans == "never":
             return False
         if self._log_llm_spans == "auto" and record.data.get("gateway_logged"):
             return failed_before_gateway
         return True
-
-    def _llm_response_body(self, record: _RunRecord, response: LLMResult) -> dict[str, Any]:
-        generations = response.generations[0] if response.generations else []
-        llm_output = response.llm_output or {}
-        chat = bool(record.data.get("chat"))
-        choices: list[dict[str, Any]] = []
-        usage: dict[str, Any] | None = None
-        model = _first_str(llm_output.get("model_name"), llm_output.get("model"))
-        for index, generation in enumerate(generations):
-            info = generation.generation_info or {}
-            finish_reason = info.get("finish_reason")
-            if isinstance(generation, ChatGeneration):
-                message = generation.message
-                response_metadata = message.response_metadata
-                finish_reason = finish_reason or response_metadata.get("finish_reason")
-                model = model or _first_str(response_metadata.get("model_name"), response_metadata.get("model"))
-                choice_message = _openai_messages([message])[0]
-                if usage is None:
-                    usage = _usage_from_message(message)
-                if finish_reason is None:
-                    finish_reason = "tool_calls" if choice_message.get("tool_calls") else "stop"
-                choices.append(
-                    {"index": index, "finish_reason": finish_reason, "message": self._masked(choice_message)}
-                )
-            else:
-                choices.append(
-                    {"index": index, "finish_reason": finish_reason or "stop", "text": self._masked(generation.text)}
-                )
-        if usage is None:
-            usage = _usage_from_llm_output(llm_output)
-        body: dict[str, Any] = {
-            "id": record.span_id,
-            "object": "chat.completion" if chat else "text_completion",
-            "created": int(time.time()),
-            "model": model or record.data.get("model") or "",
-            "choices": choices,
-        }
-        if usage is not None:
-            body["usage"] = usage
-        return body
 
     def _end_ok(self, run_id: UUID, key: str, value: Any, event: str) -> None:
         try:
@@ -678,7 +573,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
                 if record is None or not record.emit:
                     return
                 status, body = error_response(error)
-                if _is_graph_interrupt(error):
+                if is_graph_interrupt(error):
                     status = 200
                     record.metadata["interrupted"] = "true"
                 self._ship(record, status, body)
@@ -686,7 +581,7 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
             self._warn(event)
 
     @contextmanager
-    def _ending(self, run_id: UUID) -> Generator[_RunRecord | None]:
+    def _ending(self, run_id: UUID) -> Generator[RunRecord | None]:
         """End the span of `run_id` and yield it (None if unknown); its recorded data is dropped afterwards."""
         record = self._tree.finish(run_id)
         try:
@@ -700,13 +595,12 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         if record is None or not record.emit:
             return
         items = cast("list[Any]", record.data.setdefault(key, []))
-        if len(items) < _MAX_RECORDED_ITEMS:
+        if len(items) < MAX_RECORDED_ITEMS:
             items.append(self._jsonable(item))
 
     def _ship(
-        self, record: _RunRecord, status: int, response_body: Mapping[str, Any], *, streaming: bool = False
+        self, record: RunRecord, status: int, response_body: Mapping[str, Any], *, streaming: bool = False
     ) -> None:
-        end_time = time.time()
         request: Mapping[str, Any] = record.data.get("request") or {
             "url": f"langchain://{record.kind}/{record.name}",
             "method": "POST",
@@ -721,19 +615,14 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         if isinstance(first_token, float):
             metadata["time_to_first_token_ms"] = str(max(0, round((first_token - record.start_perf) * 1000)))
         self._shipper.enqueue(
-            span_log(
-                trace_id=record.trace_id or record.span_id,
-                span_id=record.span_id,
-                parent_span_id=record.parent_span_id,
-                span_name=record.name,
+            record_log(
+                record,
                 request=request,
                 response=response,
-                start_time=record.start_time,
-                end_time=end_time,
                 metadata=metadata,
                 source=_SOURCE,
-                span_type=record.kind,
-                tags=record.tags,
+                parent_span_id=record.parent_span_id,
+                end_time=time.time(),
             )
         )
 
@@ -751,18 +640,13 @@ class PortkeyCallbackHandler(BaseCallbackHandler):
         return to_jsonable(self._masked(value))
 
     def _warn(self, event: str) -> None:
-        with self._warned_lock:
-            first = event not in self._warned
-            self._warned.add(event)
-        if first:
-            logger.warning(
-                "Portkey tracing: %s failed; the span is skipped and the application is not affected "
-                "(further failures of this callback are logged at DEBUG)",
-                event,
-                exc_info=True,
-            )
-        else:
-            logger.debug("Portkey tracing: %s failed", event, exc_info=True)
+        self._warn_once(
+            event,
+            "Portkey tracing: %s failed; the span is skipped and the application is not affected "
+            "(further failures of this callback are logged at DEBUG)",
+            event,
+            exc_info=True,
+        )
 
 
 PortkeyLangchainCallbackHandler = PortkeyCallbackHandler
@@ -798,27 +682,6 @@ class LangchainCallbackHandler(PortkeyCallbackHandler):
         )
 
 
-_active_model_run: ContextVar[tuple[PortkeyCallbackHandler, UUID] | None] = ContextVar(
-    "portkey_active_model_run", default=None
-)
-"""The model run whose start was last seen in this context, until it ends.
-
-LangChain's `stream()`/`astream()` call a model's `_stream`/`_astream` without the run manager, in the context
-that just ran `on_chat_model_start` (this handler runs inline); `ChatPortkey` reads this to link such calls.
-"""
-
-
-def current_model_run() -> tuple[PortkeyCallbackHandler, UUID] | None:
-    """The `(handler, run_id)` of the model run in progress in this context, if a Portkey handler saw it start."""
-    return _active_model_run.get()
-
-
-def _forget_model_run(handler: PortkeyCallbackHandler, run_id: UUID) -> None:
-    active = _active_model_run.get()
-    if active is not None and active[0] is handler and active[1] == run_id:
-        _active_model_run.set(None)
-
-
 _tracing_handler: ContextVar[PortkeyCallbackHandler | None] = ContextVar("portkey_tracing_handler", default=None)
 register_configure_hook(_tracing_handler, inheritable=True)
 
@@ -843,129 +706,3 @@ def portkey_tracing(handler: PortkeyCallbackHandler | None = None) -> Generator[
         yield active
     finally:
         _tracing_handler.reset(token)
-
-
-# --------------------------------------------------------------------------------------------------------- helpers
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return cast("Mapping[str, Any]", value) if isinstance(value, Mapping) else {}
-
-
-def _first_str(*values: object) -> str | None:
-    for value in values:
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def _run_name(serialized: Mapping[str, Any] | None, kwargs: Mapping[str, Any], kind: str) -> str:
-    name = _first_str(kwargs.get("name"), (serialized or {}).get("name"))
-    if name is not None:
-        return name
-    ids = (serialized or {}).get("id")
-    if isinstance(ids, list) and ids:
-        last = cast("list[object]", ids)[-1]
-        if isinstance(last, str) and last:
-            return last
-    return kind
-
-
-def _trace_id_override(metadata: Mapping[str, Any]) -> str | None:
-    for key in _TRACE_ID_KEYS:
-        value = metadata.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def _metadata_value(value: object) -> str:
-    if isinstance(value, str):
-        text = value
-    else:
-        try:
-            text = json.dumps(to_jsonable(value), separators=(",", ":"), ensure_ascii=False)
-        except (TypeError, ValueError):
-            text = repr(value)
-    return text[:MAX_METADATA_VALUE_LENGTH]
-
-
-def _string_metadata(metadata: Mapping[str, Any]) -> dict[str, str]:
-    """Run metadata as Portkey metadata: strings only, internal keys dropped, `portkey_*` prefixes removed."""
-    result: dict[str, str] = {}
-    for key, value in metadata.items():
-        if not isinstance(key, str) or value is None or key in _TRACE_ID_KEYS:  # pyright: ignore[reportUnnecessaryIsInstance]
-            continue
-        if key.startswith(_INTERNAL_METADATA_PREFIXES) and key not in _KEPT_INTERNAL_METADATA:
-            continue
-        if key == "portkey_user":
-            key = "_user"
-        elif key.startswith("portkey_"):
-            key = key.removeprefix("portkey_")
-        result[key] = _metadata_value(value)
-    return result
-
-
-def _safe_base_url(serialized_kwargs: Mapping[str, Any]) -> str | None:
-    """Scheme, host and path of the model's base URL, without credentials, query or fragment."""
-    for key in _BASE_URL_KEYS:
-        base_url = safe_base_url(serialized_kwargs.get(key))
-        if base_url is not None:
-            return base_url
-    return None
-
-
-def _openai_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
-    converted: list[dict[str, Any]] = []
-    for message in messages:
-        try:
-            converted.append(convert_to_openai_messages(message))
-        except Exception:
-            converted.append({"role": message.type, "content": message.text})
-    return converted
-
-
-def _usage_from_message(message: BaseMessage) -> dict[str, Any] | None:
-    usage = getattr(message, "usage_metadata", None)
-    if not isinstance(usage, Mapping):
-        return None
-    usage_map = cast("Mapping[str, Any]", usage)
-    prompt_tokens = usage_map.get("input_tokens", 0)
-    completion_tokens = usage_map.get("output_tokens", 0)
-    result: dict[str, Any] = {
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": completion_tokens,
-        "total_tokens": usage_map.get("total_tokens", prompt_tokens + completion_tokens),
-    }
-    input_details = _mapping(usage_map.get("input_token_details"))
-    output_details = _mapping(usage_map.get("output_token_details"))
-    if "cache_read" in input_details:
-        result["prompt_tokens_details"] = {"cached_tokens": input_details["cache_read"]}
-    if "reasoning" in output_details:
-        result["completion_tokens_details"] = {"reasoning_tokens": output_details["reasoning"]}
-    return result
-
-
-def _usage_from_llm_output(llm_output: Mapping[str, Any]) -> dict[str, Any] | None:
-    usage = _mapping(llm_output.get("token_usage") or llm_output.get("usage"))
-    if not usage:
-        return None
-    prompt_tokens = usage.get("prompt_tokens", usage.get("input_tokens", 0))
-    completion_tokens = usage.get("completion_tokens", usage.get("output_tokens", 0))
-    return {
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": completion_tokens,
-        "total_tokens": usage.get("total_tokens", prompt_tokens + completion_tokens),
-    }
-
-
-def _header_safe(value: str) -> bool:
-    try:
-        check_header_value("header", value)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_graph_interrupt(error: BaseException) -> bool:
-    return any(cls.__name__ == "GraphBubbleUp" for cls in type(error).__mro__)

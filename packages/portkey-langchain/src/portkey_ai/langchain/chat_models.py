@@ -34,9 +34,8 @@ from openai import DEFAULT_MAX_RETRIES, NOT_GIVEN, DefaultAsyncHttpxClient, Defa
 from pydantic import Field, SecretStr, create_model, model_validator
 from typing_extensions import Unpack, override
 
-from portkey_ai import AsyncPortkey, Portkey
-from portkey_ai._http import httpx
-from portkey_ai._options import OPTION_SPECS, SECRET_OPTIONS, PortkeyOptionsDict
+from portkey_ai import AsyncPortkey, Portkey, PortkeyOptionsDict
+from portkey_ai.lib.sibling import OPTION_SPECS, SECRET_OPTIONS, httpx
 
 from ._shared import normalize_metadata, option_fields, portkey_metadata, with_trace_headers
 from ._version import __version__

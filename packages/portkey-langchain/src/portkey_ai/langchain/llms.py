@@ -17,8 +17,8 @@ from openai import DEFAULT_MAX_RETRIES, NOT_GIVEN
 from pydantic import Field, PrivateAttr, SecretStr, create_model, model_validator
 from typing_extensions import Unpack, override
 
-from portkey_ai import AsyncPortkey, Portkey
-from portkey_ai._options import OPTION_SPECS, PortkeyOptionsDict
+from portkey_ai import AsyncPortkey, Portkey, PortkeyOptionsDict
+from portkey_ai.lib.sibling import OPTION_SPECS
 
 from ._shared import normalize_metadata, option_fields, portkey_metadata, with_trace_headers
 

@@ -14,8 +14,7 @@ from llama_index.core.callbacks.schema import CBEventType, EventPayload
 from llama_index_instrumentation.dispatcher import active_instrument_tags
 from typing_extensions import override
 
-from portkey_ai.lib import LogShipper
-from portkey_ai.lib._spans import Policy, SpanTree
+from portkey_ai.lib.sibling import LogShipper, Policy, SpanTree
 
 from ._emit import SpanEmitter, check_settings
 from ._instrumentation import TRACE_ID_TAG, PortkeyInstrumentor

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from portkey_ai._logging import redacting_logger
-from portkey_ai.lib import LogShipper, span_log
+from portkey_ai.lib.sibling import LogShipper, WarnOnce, record_log, redacting_logger
 
 from ._payloads import build_bodies
 from ._records import LlamaSpanRecord, SpanFilter
 
-__all__ = ["SOURCE", "SpanEmitter", "WarnOnce", "apply_filter", "check_settings", "logger"]
+__all__ = ["SOURCE", "SpanEmitter", "apply_filter", "check_settings", "logger"]
 
 SOURCE = "LlamaIndex"
 """`metadata._source` of every log, as the official SDK spells it."""
 
 logger = redacting_logger("portkey_ai.llamaindex")
-
-
-class WarnOnce:
-    """Log a warning the first time each key comes up (tracing problems must not spam the user's logs)."""
-
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
-        self._lock = threading.Lock()
-
-    def __call__(self, key: str, message: str, *args: object) -> None:
-        with self._lock:
-            if key in self._seen:
-                return
-            self._seen.add(key)
-        logger.warning(message, *args)
 
 
 def check_settings(
@@ -94,26 +77,20 @@ class SpanEmitter:
         self._owns_shipper = shipper is None
         self.shipper = shipper if shipper is not None else LogShipper(api_key=api_key, base_url=base_url)
         self.metadata: dict[str, Any] = dict(metadata or {})
-        self.warn_once = WarnOnce()
+        self.warn_once = WarnOnce(logger)
 
     def emit(self, record: LlamaSpanRecord, parent_span_id: str | None) -> None:
         """Queue the log of an emitted, finished record, then release the record's payload."""
         try:
             request, response = build_bodies(record)
-            end_time = record.end_time if record.end_time is not None else record.start_time
-            log = span_log(
-                trace_id=record.trace_id or record.span_id,
-                span_id=record.span_id,
-                parent_span_id=parent_span_id,
-                span_name=record.name,
+            log = record_log(
+                record,
                 request=request,
                 response=response,
-                start_time=record.start_time,
-                end_time=max(end_time, record.start_time),
                 metadata={**self.metadata, **record.metadata},
                 source=SOURCE,
-                span_type=record.kind,
-                tags=record.tags,
+                parent_span_id=parent_span_id,
+                end_time=record.end_time if record.end_time is not None else record.start_time,
             )
             self.shipper.enqueue(log)
         except Exception as exc:

@@ -49,8 +49,7 @@ from llama_index_instrumentation import get_dispatcher
 from pydantic import PrivateAttr
 from typing_extensions import override
 
-from portkey_ai.lib import LogShipper
-from portkey_ai.lib._spans import Policy, SpanTree
+from portkey_ai.lib.sibling import LogShipper, Policy, SpanTree
 
 from ._emit import SpanEmitter, apply_filter, check_settings
 from ._payloads import add_embedding_batch, llm_provider, llm_url_base, model_info, nodes_json, output_json, query_text

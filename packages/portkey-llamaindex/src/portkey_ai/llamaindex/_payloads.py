@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, cast
 
-from portkey_ai.lib._spans import error_response, safe_base_url
+from portkey_ai.lib.sibling import error_response, provider_slug, safe_base_url, usage_from
 
 from ._records import LlamaSpanRecord, LLMCall
 
@@ -36,31 +36,6 @@ MAX_EMBEDDING_ITEMS = 1_000
 """Most input texts (and vector descriptions) kept per embedding span."""
 
 _MAX_NODES = 50
-
-_PROVIDERS = {
-    "openai": "openai",
-    "openai_like": "openai",
-    "azure_openai": "azure-openai",
-    "anthropic": "anthropic",
-    "bedrock": "bedrock",
-    "bedrock_converse": "bedrock",
-    "vertex": "vertex-ai",
-    "gemini": "google",
-    "google_genai": "google",
-    "groq": "groq",
-    "mistralai": "mistral-ai",
-    "ollama": "ollama",
-    "cohere": "cohere",
-    "together": "together-ai",
-    "fireworks": "fireworks-ai",
-    "deepseek": "deepseek",
-    "perplexity": "perplexity-ai",
-    "huggingface_api": "huggingface",
-    "nvidia": "nvidia",
-    "cerebras": "cerebras",
-    "openrouter": "openrouter",
-    "portkey": "portkey",
-}
 
 _MODEL_KEYS = ("model", "model_name", "deployment_name", "engine")
 _LLM_PARAM_KEYS = ("temperature", "max_tokens", "top_p", "context_window", "num_output", "is_chat_model")
@@ -200,7 +175,7 @@ def llm_provider(instance: Any) -> str | None:
     module = type(instance).__module__
     parts = module.split(".")
     if len(parts) >= 3 and parts[0] == "llama_index" and parts[1] in ("llms", "embeddings"):
-        return _PROVIDERS.get(parts[2], parts[2])
+        return provider_slug(parts[2])
     return None
 
 
@@ -219,35 +194,14 @@ def _get(obj: Any, key: str) -> Any:
     return getattr(obj, key, None)
 
 
-def _usage(response: Any) -> dict[str, int] | None:
-    """Token usage as the provider reported it (never estimated): OpenAI, Anthropic and Gemini shapes."""
-    candidates: list[Any] = []
+def _usage(response: Any) -> dict[str, Any] | None:
+    """Token usage as the provider reported it (never estimated), from the raw response or `additional_kwargs`."""
     raw = getattr(response, "raw", None)
-    if raw is not None:
-        candidates.extend((_get(raw, "usage"), _get(raw, "usage_metadata")))
-    candidates.append(getattr(response, "additional_kwargs", None))
-    for usage in candidates:
-        if usage is None:
-            continue
-        prompt = _get(usage, "prompt_tokens")
-        completion = _get(usage, "completion_tokens")
-        if prompt is None and completion is None:
-            prompt = _get(usage, "input_tokens")
-            completion = _get(usage, "output_tokens")
-        if prompt is None and completion is None:
-            prompt = _get(usage, "prompt_token_count")
-            completion = _get(usage, "candidates_token_count")
-        if isinstance(prompt, int) or isinstance(completion, int):
-            prompt_tokens = prompt if isinstance(prompt, int) else 0
-            completion_tokens = completion if isinstance(completion, int) else 0
-            total = _get(usage, "total_tokens")
-            if not isinstance(total, int):
-                total = _get(usage, "total_token_count")
-            return {
-                "prompt_tokens": prompt_tokens,
-                "completion_tokens": completion_tokens,
-                "total_tokens": total if isinstance(total, int) else prompt_tokens + completion_tokens,
-            }
+    candidates = (_get(raw, "usage"), _get(raw, "usage_metadata")) if raw is not None else ()
+    for usage in (*candidates, getattr(response, "additional_kwargs", None)):
+        result = usage_from(usage)
+        if result is not None:
+            return result
     return None
 
 

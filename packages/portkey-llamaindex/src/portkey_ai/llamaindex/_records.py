@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from portkey_ai.lib._spans import SpanRecord
+from portkey_ai.lib.sibling import SpanRecord
 
 __all__ = ["LLMCall", "LlamaSpanRecord", "SpanFilter", "SpanInfo"]
 

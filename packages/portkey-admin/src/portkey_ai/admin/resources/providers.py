@@ -142,8 +142,8 @@ class Providers(AdminResource["Providers[Raw]", "Providers[Streamed]", ModeT]):
     def list(
         self,
         *,
-        current_page: Union[int, NotGiven] = NOT_GIVEN,
-        page_size: Union[int, NotGiven] = NOT_GIVEN,
+        current_page: int = 0,
+        page_size: int = 50,
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
@@ -375,8 +375,8 @@ class AsyncProviders(AsyncAdminResource["AsyncProviders[Raw]", "AsyncProviders[S
     def list(
         self,
         *,
-        current_page: Union[int, NotGiven] = NOT_GIVEN,
-        page_size: Union[int, NotGiven] = NOT_GIVEN,
+        current_page: int = 0,
+        page_size: int = 50,
         workspace_id: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,

@@ -1,0 +1,229 @@
+"""The total deadline at the socket: every connect, TLS handshake, read and write of a call is cut to the time left.
+
+httpx's timeouts are per operation: a server that sends one byte every 0.25 s never hits a read timeout, whether it
+trickles the response headers, the body or a stream. The clients therefore wrap the network backend of their HTTP
+client's connection pools (`install`): each socket operation made while a call with a `total_timeout` is in progress
+(the `CALL` context variable) gets at most the time left, and fails at once with the HTTP library's own timeout error
+once the deadline has passed. `CALL` is set during `request()`; a body read after it returned (a stream, a
+`with_streaming_response`) is wrapped in `SyncDeadlineStream` / `AsyncDeadlineStream`, which set it around each read
+and turn a timeout into `APITimeoutError`. Outside such a call the wrapper passes everything through unchanged, so an
+`http_client` shared with other code behaves as before.
+
+Connections opened before the client was created (a user `http_client` that was already used) keep their unwrapped
+sockets; their reads are still bounded by the per-attempt timeouts, which `_clamp_to_deadline` cuts to the time left.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+import typing
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+
+from typing_extensions import override
+
+from ._exceptions import APITimeoutError
+from ._http import httpcore, httpx
+from ._policy import CALL, Call
+
+__all__ = ["AsyncDeadlineStream", "SyncDeadlineStream", "install"]
+
+_Op = type[httpcore.TimeoutException]
+
+
+def _clamp(timeout: float | None, error: _Op) -> float | None:
+    """`timeout` cut to the time left before the deadline of the call in progress; `error` once it has passed."""
+    call = CALL.get()
+    deadline = None if call is None else call.deadline
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise error("the total timeout of the call has passed")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    @override
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    @override
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    @override
+    def close(self) -> None:
+        self._stream.close()
+
+    @override
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._stream.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
+        return _Stream(stream)
+
+    @override
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self.wrapped = backend
+
+    @override
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self.wrapped.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    @override
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.NetworkStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self.wrapped.connect_unix_socket(path, timeout, socket_options))
+
+    @override
+    def sleep(self, seconds: float) -> None:
+        self.wrapped.sleep(seconds)
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+
+    @override
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    @override
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    @override
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    @override
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._stream.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
+        return _AsyncStream(stream)
+
+    @override
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._stream.get_extra_info(info)
+
+
+class _AsyncBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+        self.wrapped = backend
+
+    @override
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self.wrapped.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    @override
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self.wrapped.connect_unix_socket(path, timeout, socket_options))
+
+    @override
+    async def sleep(self, seconds: float) -> None:
+        await self.wrapped.sleep(seconds)
+
+
+def install(client: httpx.Client | httpx.AsyncClient) -> None:
+    """Wrap the network backend of every connection pool of `client` (its transport and mounts), once.
+
+    Transports without an httpcore pool (a `MockTransport`, a custom transport) are left alone.
+    """
+    transports: list[object] = [getattr(client, "_transport", None)]
+    transports.extend(typing.cast(dict[object, object], getattr(client, "_mounts", {})).values())
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is None or isinstance(backend, _Backend | _AsyncBackend):
+            continue
+        if isinstance(backend, httpcore.AsyncNetworkBackend):
+            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+        elif isinstance(backend, httpcore.NetworkBackend):
+            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+
+
+class SyncDeadlineStream(httpx.SyncByteStream):
+    """A response body read under a call's deadline after `request()` returned; a timeout raises `error()`."""
+
+    def __init__(self, stream: httpx.SyncByteStream, deadline: float, error: Callable[[], APITimeoutError]) -> None:
+        self._stream = stream
+        self._scope = Call(deadline)
+        self._error = error
+
+    @override
+    def __iter__(self) -> Iterator[bytes]:
+        iterator = iter(self._stream)
+        while True:
+            token = CALL.set(self._scope)
+            try:
+                chunk = next(iterator, None)
+            except httpx.TimeoutException as err:
+                raise self._error() from err
+            finally:
+                CALL.reset(token)
+            if chunk is None:
+                return
+            yield chunk
+
+    @override
+    def close(self) -> None:
+        self._stream.close()
+
+
+class AsyncDeadlineStream(httpx.AsyncByteStream):
+    """Async variant of `SyncDeadlineStream`."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, deadline: float, error: Callable[[], APITimeoutError]) -> None:
+        self._stream = stream
+        self._scope = Call(deadline)
+        self._error = error
+
+    @override
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        iterator = aiter(self._stream)
+        while True:
+            token = CALL.set(self._scope)
+            try:
+                chunk = await anext(iterator, None)
+            except httpx.TimeoutException as err:
+                raise self._error() from err
+            finally:
+                CALL.reset(token)
+            if chunk is None:
+                return
+            yield chunk
+
+    @override
+    async def aclose(self) -> None:
+        await self._stream.aclose()
