@@ -257,7 +257,7 @@ def test_lists_follow_every_page(on_server: Invoke, server: FaultServer) -> None
     result = on_server("admin", "users", "list", "--page-size", "2", "--output", "jsonl")
     assert result.exit_code == 0, result.stderr
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [f"user-{i}" for i in range(5)]
-    assert [parse_qs(query(r)).get("currentPage") for r in server.requests] == [None, ["1"], ["2"]]
+    assert [parse_qs(query(r)).get("currentPage") for r in server.requests] == [["0"], ["1"], ["2"]]
 
 
 def test_limit_stops_early(on_server: Invoke, server: FaultServer) -> None:
