@@ -180,7 +180,7 @@ def test_jsonl_prints_one_item_a_line(on_prism: Invoke) -> None:
 
 
 def test_table_prints_the_items_as_rows(on_prism: Invoke) -> None:
-    result = on_prism("configs", "list", "--output", "table", env={"COLUMNS": "250"})
+    result = on_prism("configs", "list", "--output", "table", env={"COLUMNS": "400"})
     assert result.exit_code == 0
     assert "┃ id" in result.stdout and "Pplx Cache Test" in result.stdout
 

@@ -152,3 +152,19 @@ def test_no_api_key_for_an_explicit_hosted_url_is_an_authentication_error() -> N
     result = invoke_cli(["--base-url", "https://api.portkey.ai/v1", "configs", "list"])
     assert result.exit_code == 3
     assert one_line(result.stderr) == "portkey: no API key: pass --api-key or set PORTKEY_API_KEY"
+
+
+def test_the_checks_a_request_failed_are_listed(on_prism: Invoke) -> None:
+    rotate = on_prism("api-keys", "rotate", "4e54a1a4-109c-43ee-b0f7-11e7d60b0066", "-y", "--transition", "10m")
+    assert rotate.exit_code == 1
+    line = one_line(rotate.stderr)
+    assert line.startswith(
+        "portkey: request error: POST /api-keys/4e54a1a4-109c-43ee-b0f7-11e7d60b0066/rotate answered 422: "
+    )
+    assert line.endswith("; Request body property key_transition_period_ms must be >= 1800000")
+
+
+def test_prism_without_an_api_key_is_an_authentication_error(prism: Any) -> None:
+    result = invoke_cli(["configs", "list"], env={"PORTKEY_BASE_URL": prism.base_url})
+    assert result.exit_code == 3
+    assert one_line(result.stderr).startswith("portkey: authentication error: GET /configs answered 401: ")

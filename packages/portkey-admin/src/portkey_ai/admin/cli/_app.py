@@ -120,8 +120,16 @@ def fail(kind: str, message: str) -> NoReturn:
 
 def _server_message(exc: openai.APIStatusError) -> str:
     body: object = exc.body
+    details: list[str] = []
     if isinstance(body, dict):
         fields = cast("dict[str, object]", body)
+        checks = fields.get("validation")
+        if isinstance(checks, list):  # which checks the request failed, where the server lists them
+            for check in cast("list[object]", checks):
+                if isinstance(check, dict) and isinstance(
+                    message := cast("dict[str, object]", check).get("message"), str
+                ):
+                    details.append(message)
         error = fields.get("error", fields)
         if isinstance(error, dict):
             error_fields = cast("dict[str, object]", error)
@@ -130,8 +138,8 @@ def _server_message(exc: openai.APIStatusError) -> str:
         body = error
     if body is None:
         return "(no message)"
-    text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
-    return text.strip() or "(no message)"
+    text = (body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))).strip() or "(no message)"
+    return "; ".join([text, *details])
 
 
 def classify(exc: BaseException) -> tuple[str, str]:

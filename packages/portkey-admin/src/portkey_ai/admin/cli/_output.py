@@ -50,7 +50,7 @@ def _rows_table(rows: Sequence[Mapping[str, object]], title: str | None = None) 
         columns += [key for key in row if key not in columns]
     table = Table(title=title)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="ellipsis", no_wrap=True)
     for row in rows:
         table.add_row(*[_cell(row.get(column)) for column in columns])
     return table
