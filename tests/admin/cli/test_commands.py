@@ -277,3 +277,17 @@ def test_limit_must_be_positive() -> None:
 def test_the_command_tree_is_a_click_group() -> None:
     assert isinstance(cli, click.Group)
     assert sorted(cli.commands) == sorted({words[0] for words in GROUPS})
+
+
+def test_a_table_of_items_shows_the_identifying_scalar_columns(on_prism: Invoke) -> None:
+    result = on_prism("api-keys", "list", "--limit", "1", "--output", "table", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    header = next(line for line in result.stdout.splitlines() if line.startswith("┃"))
+    assert [cell.strip() for cell in header.strip("┃").split("┃")] == [
+        "id",
+        "name",
+        "type",
+        "status",
+        "created_at",
+        "key",
+    ]

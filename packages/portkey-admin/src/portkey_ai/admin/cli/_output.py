@@ -18,6 +18,10 @@ FORMATS = ("json", "jsonl", "table")
 """The values of `--output`."""
 
 _CELL_WIDTH = 60
+_MAX_COLUMNS = 6
+"""A table of items shows this many columns at most (JSON has every field)."""
+_PREFERRED_COLUMNS = ("id", "slug", "name", "email", "role", "type", "status", "created_at")
+"""The columns a table of items shows first."""
 
 
 def plain(value: object) -> Any:
@@ -44,13 +48,20 @@ def _cell(value: object) -> str:
     return text if len(text) <= _CELL_WIDTH else text[: _CELL_WIDTH - 1] + "…"
 
 
-def _rows_table(rows: Sequence[Mapping[str, object]], title: str | None = None) -> Table:
-    columns: list[str] = []
+def _columns(rows: Sequence[Mapping[str, object]]) -> list[str]:
+    """The columns of a table of items: scalar fields only, the usual identifying ones first, at most six."""
+    keys: list[str] = []
     for row in rows:
-        columns += [key for key in row if key not in columns]
-    table = Table(title=title)
+        keys += [key for key in row if key not in keys]
+    scalar = [key for key in keys if all(not isinstance(row.get(key), dict | list) for row in rows)]
+    preferred = [key for key in _PREFERRED_COLUMNS if key in scalar]
+    return (preferred + [key for key in scalar if key not in preferred])[:_MAX_COLUMNS]
+
+
+def _rows_table(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> Table:
+    table = Table()
     for column in columns:
-        table.add_column(column, overflow="ellipsis", no_wrap=True)
+        table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*[_cell(row.get(column)) for column in columns])
     return table
@@ -81,10 +92,10 @@ def emit(value: object, fmt: str) -> None:
             out.write(json.dumps(item, separators=(",", ":"), ensure_ascii=False) + "\n")
         return
     if items is not None and all(isinstance(item, dict) for item in items):
-        _console().print(_rows_table(items))
+        _console().print(_rows_table(items, _columns(items)))
     elif isinstance(data, dict):
         rows: list[Mapping[str, object]] = [{"field": k, "value": v} for k, v in data.items()]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
-        _console().print(_rows_table(rows))
+        _console().print(_rows_table(rows, ["field", "value"]))
     else:
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -102,7 +113,7 @@ def emit_items(items: Iterable[object], fmt: str) -> int:
     if fmt == "json":
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     else:
-        _console().print(_rows_table(rows))
+        _console().print(_rows_table(rows, _columns(rows)))
     return len(rows)
 
 
