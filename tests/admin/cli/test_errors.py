@@ -168,3 +168,37 @@ def test_prism_without_an_api_key_is_an_authentication_error(prism: Any) -> None
     result = invoke_cli(["configs", "list"], env={"PORTKEY_BASE_URL": prism.base_url})
     assert result.exit_code == 3
     assert one_line(result.stderr).startswith("portkey: authentication error: GET /configs answered 401: ")
+
+
+def test_an_argument_the_library_rejects_is_a_usage_error(on_server: Invoke, server: FaultServer) -> None:
+    result = on_server("configs", "retrieve", "")
+    assert result.exit_code == 2
+    assert one_line(result.stderr) == "portkey: invalid argument: `slug` must be a non-empty string"
+    assert server.request_count == 0
+
+
+def test_an_unwritable_export_file_is_a_usage_error(on_server: Invoke, server: FaultServer, tmp_path: Any) -> None:
+    from tests.admin.test_log_export_waiters import SIGNATURE, ExportAPI
+
+    with FaultServer([Reply(body=b"{}\n")]) as storage:
+        server.set_script(ExportAPI(["success"], f"{storage.url}/e.jsonl?{SIGNATURE}"))
+        target = tmp_path / "missing-dir" / "logs.jsonl"
+        result = on_server("logs", "export", "--from", "a", "--to", "b", "-o", str(target), "--progress", "none")
+    assert result.exit_code == 2
+    assert one_line(result.stderr).startswith("portkey: ")
+    assert str(target.parent) in result.stderr
+    assert not target.parent.exists()
+
+
+def test_an_unexpected_error_is_one_line_and_exit_1(on_server: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"boom with {LEAKED}")
+
+    monkeypatch.setattr("portkey_ai.admin.cli._app.library_method", lambda client, path: broken)
+    result = on_server("configs", "list")
+    assert result.exit_code == EXIT_CODES["unexpected"] == 1
+    assert one_line(result.stderr) == (
+        "portkey: unexpected RuntimeError: boom with <redacted> (--debug shows the traceback)"
+    )
+    debug = on_server("--debug", "configs", "list")
+    assert "Traceback (most recent call last)" in debug.stderr and LEAKED not in debug.stderr

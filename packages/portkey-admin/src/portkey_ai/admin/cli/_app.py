@@ -63,7 +63,7 @@ class CliError(Exception):
 class State:
     """The root options, shared by every command."""
 
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     base_url: str | None = None
     workspace: str | None = None
     debug: bool = False

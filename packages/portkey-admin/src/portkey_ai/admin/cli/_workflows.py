@@ -10,13 +10,13 @@ from collections.abc import Generator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 
-from .. import ExportFailedError, WaitTimeoutError
+from .. import ExportFailedError, ExportField, WaitTimeoutError
 from ._app import JSON, State, fail, option_name, output_option, state
 from ._operations import OPERATIONS
 from ._output import bar_chart, emit, plain
@@ -26,28 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EXPORT_FIELDS", "register"]
 
-EXPORT_FIELDS = (
-    "id",
-    "trace_id",
-    "created_at",
-    "request",
-    "response",
-    "is_success",
-    "ai_org",
-    "ai_model",
-    "req_units",
-    "res_units",
-    "total_units",
-    "request_url",
-    "cost",
-    "cost_currency",
-    "response_time",
-    "response_status_code",
-    "mode",
-    "config",
-    "prompt_slug",
-    "metadata",
-)
+EXPORT_FIELDS: tuple[str, ...] = get_args(ExportField)
 """The fields a log export can hold (`requested_data`)."""
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
