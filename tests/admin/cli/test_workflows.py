@@ -123,10 +123,38 @@ def test_an_export_that_does_not_finish_in_time_exits_7(
     server.set_script(ExportAPI(["in_progress"], signed_url(storage)))
     result = on_server(*EXPORT, "-o", str(tmp_path / "logs.jsonl"), "--wait-timeout", "0", "--progress", "none")
     assert result.exit_code == 7
+    target = tmp_path / "logs.jsonl"
     assert result.stderr == (
         "portkey: export exp-1 did not finish within 0 s (status 'in_progress'); it goes on: "
-        "`portkey logs exports retrieve exp-1`\n"
+        f"`portkey logs export --resume exp-1 -o {target}`\n"
     )
+
+
+def test_resume_waits_for_and_downloads_an_existing_export(
+    on_server: Invoke, server: FaultServer, storage: FaultServer, tmp_path: Path
+) -> None:
+    storage.set_script([Reply(body=LINE)])
+    server.set_script(ExportAPI(["success"], signed_url(storage)))
+    target = tmp_path / "logs.jsonl"
+    result = on_server("logs", "export", "--resume", "exp-1", "-o", str(target), "--progress", "plain")
+    assert result.exit_code == 0, result.stderr
+    assert target.read_bytes() == LINE
+    assert [f"{r.method} {r.path}" for r in server.requests] == [
+        "GET /v1/logs/exports/exp-1",
+        "GET /v1/logs/exports/exp-1/download",
+    ]
+    assert result.stderr.splitlines()[0] == "export exp-1: success"
+
+
+def test_resume_takes_no_export_definition(on_server: Invoke, server: FaultServer, tmp_path: Path) -> None:
+    out = str(tmp_path / "logs.jsonl")
+    result = on_server("logs", "export", "--resume", "exp-1", "--from", "2026-12-01", "--fields", "id", "-o", out)
+    assert result.exit_code == 2
+    assert "--resume downloads an existing export: --from, --fields cannot be used with it" in result.stderr
+    missing = on_server("logs", "export", "--from", "2026-12-01", "-o", out)
+    assert missing.exit_code == 2
+    assert "missing --from and --to (or --resume EXPORT_ID)" in missing.stderr
+    assert server.request_count == 0
 
 
 def test_export_rejects_bad_arguments_before_any_request(

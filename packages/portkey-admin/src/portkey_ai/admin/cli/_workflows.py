@@ -10,7 +10,7 @@ from collections.abc import Generator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 import click
 from rich.console import Console
@@ -116,14 +116,12 @@ def _fields(value: str | None) -> list[str] | None:
 @click.option(
     "--from",
     "start",
-    required=True,
     metavar="TIME",
     help="The oldest logs exported (ISO 8601; a bare date is its midnight UTC).",
 )
 @click.option(
     "--to",
     "end",
-    required=True,
     metavar="TIME",
     help="The newest logs exported (ISO 8601; a bare date is its midnight UTC).",
 )
@@ -141,6 +139,13 @@ def _fields(value: str | None) -> list[str] | None:
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Where the exported logs are written (streamed, never whole in memory).",
+)
+@click.option(
+    "--resume",
+    "export_id",
+    metavar="EXPORT_ID",
+    help="Wait for and download an export created earlier (one that did not finish within --wait-timeout) "
+    "instead of creating one.",
 )
 @click.option(
     "--wait-timeout",
@@ -165,12 +170,13 @@ def _fields(value: str | None) -> list[str] | None:
     help="How progress is shown on standard error: auto is a bar on a terminal, plain lines otherwise.",
 )
 def export_command(
-    start: str,
-    end: str,
+    start: str | None,
+    end: str | None,
     fields: str | None,
     filters: object,
     description: str | None,
     path: Path,
+    export_id: str | None,
     wait_timeout: float,
     poll_interval: float,
     progress_mode: str,
@@ -180,43 +186,56 @@ def export_command(
     Prints the export and the file written as JSON. Example:
 
         portkey logs export --from 2026-12-01 --to 2026-12-02 --fields id,created_at,cost -o logs.jsonl
+
+    An export that did not finish in time goes on on the server: `--resume EXPORT_ID -o FILE` waits for it and
+    downloads it.
     """
     if filters is not None and not isinstance(filters, dict):
         raise click.BadParameter("the filters must be a JSON object", param_hint="'--filters'")
     requested = _fields(fields)
     current = state()
+    create: dict[str, Any] | None = None
+    resume = ""
+    if export_id is not None:
+        given = [name for name, value in (("--from", start), ("--to", end), ("--fields", fields)) if value]
+        given += [name for name, value in (("--filters", filters), ("--description", description)) if value]
+        if given:
+            raise click.UsageError(f"--resume downloads an existing export: {', '.join(given)} cannot be used with it")
+        resume = export_id
+    elif start is None or end is None:
+        raise click.UsageError("missing --from and --to (or --resume EXPORT_ID)")
+    else:
+        window = {"time_of_generation_min": moment(start), "time_of_generation_max": moment(end)}
+        create = {"filters": {**cast("dict[str, Any]", filters or {}), **window}}
+        if requested is not None:
+            create["requested_data"] = requested
+        if description is not None:
+            create["description"] = description
+        if current.workspace:
+            create["workspace_id"] = current.workspace
     exports = current.client().logs.exports
-    all_filters: dict[str, Any] = {
-        **(filters or {}),
-        "time_of_generation_min": moment(start),
-        "time_of_generation_max": moment(end),
-    }
-    create: dict[str, Any] = {"filters": all_filters}
-    if requested is not None:
-        create["requested_data"] = requested
-    if description is not None:
-        create["description"] = description
-    if current.workspace:
-        create["workspace_id"] = current.workspace
     reporter = _Reporter(progress_mode)
     with reporter.running():
-        created = exports.create(**create)
-        reporter.step(f"export {created.id}: created ({created.total} logs)")
-        exports.start(created.id)
-        reporter.step(f"export {created.id}: started")
+        export_id = resume
+        if create is not None:
+            created = exports.create(**create)
+            export_id = created.id
+            reporter.step(f"export {export_id}: created ({created.total} logs)")
+            exports.start(export_id)
+            reporter.step(f"export {export_id}: started")
         try:
             finished = exports.wait(
-                created.id, timeout=wait_timeout, poll_interval=poll_interval, on_poll=reporter.polled
+                export_id, timeout=wait_timeout, poll_interval=poll_interval, on_poll=reporter.polled
             )
         except ExportFailedError as exc:
-            fail("export", f"export {created.id} ended with status {exc.status!r}")
+            fail("export", f"export {export_id} ended with status {exc.status!r}")
         except WaitTimeoutError as exc:
             fail(
                 "export",
-                f"export {created.id} did not finish within {wait_timeout:g} s (status {exc.last.status!r}); "
-                f"it goes on: `portkey logs exports retrieve {created.id}`",
+                f"export {export_id} did not finish within {wait_timeout:g} s (status {exc.last.status!r}); "
+                f"it goes on: `portkey logs export --resume {export_id} -o {path}`",
             )
-        written = exports.download(created.id, to=path, progress=reporter.downloaded)
+        written = exports.download(export_id, to=path, progress=reporter.downloaded)
         size = written.stat().st_size
         reporter.step(f"wrote {size} bytes to {written}")
     emit({"export": plain(finished), "file": str(written), "bytes": size}, "json")
