@@ -197,8 +197,9 @@ def export_command(
     create: dict[str, Any] | None = None
     resume = ""
     if export_id is not None:
-        given = [name for name, value in (("--from", start), ("--to", end), ("--fields", fields)) if value]
-        given += [name for name, value in (("--filters", filters), ("--description", description)) if value]
+        options = {"--from": start, "--to": end, "--fields": fields, "--description": description}
+        given = [name for name, value in options.items() if value is not None]
+        given += ["--filters"] if filters is not None else []
         if given:
             raise click.UsageError(f"--resume downloads an existing export: {', '.join(given)} cannot be used with it")
         resume = export_id
