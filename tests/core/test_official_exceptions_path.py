@@ -53,3 +53,21 @@ def test_importing_portkey_ai_does_not_load_the_module() -> None:
     code = "import sys, portkey_ai; print('portkey_ai.api_resources' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_official_console_script_prints_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from portkey_ai._scripts import main
+    from portkey_ai._version import __version__
+
+    for flag in ("--version", "-v"):
+        with pytest.raises(SystemExit) as exit_info:
+            main([flag])
+        assert exit_info.value.code == 0
+        assert capsys.readouterr().out == f"portkey_ai {__version__}\n"
+
+
+def test_the_console_script_is_declared() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [entry for entry in entry_points(group="console_scripts") if entry.name == "portkey_ai"]
+    assert script.value == "portkey_ai._scripts:main"
