@@ -15,8 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SIBLINGS = ("portkey-langchain", "portkey-llamaindex")
-"""Packages held to the rule (portkey-admin joins once its private imports are gone)."""
+SIBLINGS = ("portkey-admin", "portkey-langchain", "portkey-llamaindex")
+"""Packages held to the rule: every sibling."""
 
 SIBLING_API = "portkey_ai.lib.sibling"
 _MODULE_STRING = re.compile(r"portkey_ai(\.\w+)+")
@@ -32,8 +32,13 @@ def _package_of(src: Path, file: Path) -> list[str]:
     return list(file.relative_to(src).parent.parts)
 
 
+def _private_name(name: str) -> bool:
+    """`_x` is private; a dunder (`__version__`) is not."""
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
 def _private(module: str) -> bool:
-    return any(part.startswith("_") for part in module.split("."))
+    return any(_private_name(part) for part in module.split("."))
 
 
 def _violations_in(src: Path, file: Path, source: str) -> list[str]:
@@ -46,14 +51,14 @@ def _violations_in(src: Path, file: Path, source: str) -> list[str]:
         if not (module == "portkey_ai" or module.startswith("portkey_ai.")) or _own_module(src, module):
             return
         if module == SIBLING_API:
-            bad = [name for name in names if name.startswith("_")]
+            bad = [name for name in names if _private_name(name)]
         elif _private(module):
             bad = [module]
         else:
             bad = [
                 f"{module}.{name}"
                 for name in names
-                if name.startswith("_") and not _own_module(src, f"{module}.{name}")
+                if _private_name(name) and not _own_module(src, f"{module}.{name}")
             ]
         found.extend(f"{where}:{line}: {item}" for item in bad)
 

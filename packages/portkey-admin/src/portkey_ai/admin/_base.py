@@ -21,7 +21,7 @@ names the two derived classes (`class Configs(AdminResource["Configs[Raw]", "Con
 is what types `with_raw_response` and `with_streaming_response` without generating them per class.
 
 Every mode also takes the official SDK's catch-all keywords: `endpoint` wraps the bound method with core's
-`accept_extra_keywords` (`portkey_ai._dropin`), so a keyword the method does not declare reaches the JSON body of a
+`accept_extra_keywords` (core's `portkey_ai._dropin`, through `portkey_ai.lib.sibling`), so a keyword the method does not declare reaches the JSON body of a
 POST/PUT/PATCH or the query of a GET/DELETE, under the explicit `extra_body` / `extra_query`.
 
 openai's underscore imports used here (present in openai 2.45+ and 3.x), besides those of
@@ -45,14 +45,14 @@ from openai import NotGiven, RequestOptions
 from openai._constants import RAW_RESPONSE_HEADER
 from typing_extensions import ParamSpec, TypeVar
 
-from portkey_ai._dropin import accept_extra_keywords
-from portkey_ai.resources._base import (
+from portkey_ai.lib.sibling import (
     AsyncResource,
     Body,
     Headers,
     Query,
     SyncResource,
     TimeoutArg,
+    accept_extra_keywords,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     path_segment,
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from openai._response import AsyncResponseContextManager, ResponseContextManager
 
     from portkey_ai import AsyncPortkey, Portkey
-    from portkey_ai._http import httpx
+    from portkey_ai.lib.sibling import httpx
 
 __all__ = [
     "AdminResource",

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, Generic, List, Literal, Optional, Uni
 
 from openai import NOT_GIVEN, APIConnectionError, APITimeoutError, NotGiven
 
-from portkey_ai._http import httpx
+from portkey_ai.lib.sibling import httpx
 
 from ._base import Body, Headers, ModeT, Parsed, Query, Raw, Streamed, TimeoutArg
 from ._waiters import SYSTEM_CLOCK, Clock, ExportFailedError, WaitTimeoutError, check_wait_arguments

@@ -1,4 +1,5 @@
-"""The part of portkey-core's internals the sibling packages (portkey-langchain, portkey-llamaindex) may use.
+"""The part of portkey-core's internals the sibling packages (portkey-admin, portkey-langchain, portkey-llamaindex)
+may use.
 
 Siblings import from `portkey_ai` (the public API), from `portkey_ai.lib` and from here; never from a private core
 module directly (`tests/core/test_sibling_api.py` enforces it). Everything here is kept working across core's minor
@@ -9,32 +10,63 @@ versions for the siblings released with it; it is not an application API: applic
 from __future__ import annotations
 
 from .._constants import MAX_METADATA_VALUE_LENGTH, PORTKEY_GATEWAY_URL
+from .._dropin import accept_extra_keywords
 from .._http import httpx
 from .._logging import redacting_logger
 from .._options import OPTION_SPECS, SECRET_OPTIONS, check_header_value
+from .._secrets import REDACTED, redact_text
+from ..resources._base import (
+    AsyncResource,
+    Body,
+    Headers,
+    Query,
+    SyncResource,
+    TimeoutArg,
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    path_segment,
+    request_options,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from ._spans import Policy, SpanRecord, SpanTree, error_response, safe_base_url
 from ._tracing import PROVIDER_SLUGS, WarnOnce, provider_slug, record_log, usage_from
 from .log_shipper import LogShipper, span_log, to_jsonable
 
 __all__ = [
+    "AsyncResource",
+    "Body",
+    "Headers",
+    "LogShipper",
     "MAX_METADATA_VALUE_LENGTH",
     "OPTION_SPECS",
     "PORTKEY_GATEWAY_URL",
     "PROVIDER_SLUGS",
-    "SECRET_OPTIONS",
-    "LogShipper",
     "Policy",
+    "Query",
+    "REDACTED",
+    "SECRET_OPTIONS",
     "SpanRecord",
     "SpanTree",
+    "SyncResource",
+    "TimeoutArg",
     "WarnOnce",
+    "accept_extra_keywords",
+    "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "check_header_value",
     "error_response",
     "httpx",
+    "path_segment",
     "provider_slug",
     "record_log",
+    "redact_text",
     "redacting_logger",
+    "request_options",
     "safe_base_url",
     "span_log",
     "to_jsonable",
+    "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
     "usage_from",
 ]

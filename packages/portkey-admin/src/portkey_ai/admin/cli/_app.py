@@ -20,10 +20,8 @@ import click
 import openai
 from typing_extensions import override
 
-from portkey_ai import Portkey
-from portkey_ai._exceptions import MissingAPIKeyError
-from portkey_ai._secrets import REDACTED, redact_text
-from portkey_ai._version import __version__ as core_version
+from portkey_ai import MissingAPIKeyError, Portkey, __version__ as core_version
+from portkey_ai.lib.sibling import REDACTED, redact_text
 
 from .._version import __version__ as admin_version
 from ._output import FORMATS, emit, emit_items
