@@ -56,9 +56,7 @@ def _violations_in(src: Path, file: Path, source: str) -> list[str]:
             bad = [module]
         else:
             bad = [
-                f"{module}.{name}"
-                for name in names
-                if _private_name(name) and not _own_module(src, f"{module}.{name}")
+                f"{module}.{name}" for name in names if _private_name(name) and not _own_module(src, f"{module}.{name}")
             ]
         found.extend(f"{where}:{line}: {item}" for item in bad)
 
