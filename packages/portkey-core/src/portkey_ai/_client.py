@@ -17,11 +17,12 @@ from openai import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Timeout
 from typing_extensions import Unpack, override
 
 from ._dropin import install as _install_dropin
-from ._hooks import AsyncPortkeyMixin, SyncPortkeyMixin, prepare_client
+from ._hooks import AsyncPortkeyMixin, SyncPortkeyMixin
 from ._http import httpx
 from ._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES, check_limit
 from ._options import PortkeyOptionsDict
 from ._policy import Settings, check_total_timeout
+from ._setup import prepare_client
 
 if TYPE_CHECKING:
     from .resources.feedback import AsyncFeedback, Feedback
