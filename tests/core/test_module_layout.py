@@ -1,13 +1,19 @@
-"""The layout rules of portkey-core's modules: no import circle (type-only and function-level imports included)."""
+"""The layout rules of portkey-core's modules: no import circle (type-only and function-level imports included), and
+openai's private modules banned by ruff everywhere but in the seam modules named in `pyproject.toml`."""
 
 from __future__ import annotations
 
 import ast
+import pkgutil
+import tomllib
 from pathlib import Path
+
+import openai
 
 import portkey_ai
 
 CORE = Path(portkey_ai.__file__).parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _module_name(path: Path) -> str:
@@ -80,3 +86,22 @@ def test_options_and_types_import_no_circle() -> None:
     """`_options -> types.gateway_config -> types._base` never leads back: secret masking lives in `_secrets`."""
     circles = [circle for circle in _circles(_import_graph()) if "portkey_ai._options" in circle]
     assert circles == []
+
+
+def _ruff_lint() -> dict[str, object]:
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        return tomllib.load(file)["tool"]["ruff"]["lint"]  # type: ignore[no-any-return]
+
+
+def test_every_private_module_of_openai_is_banned() -> None:
+    banned = set(_ruff_lint()["flake8-tidy-imports"]["banned-api"])  # type: ignore[index]
+    private = {f"openai.{module.name}" for module in pkgutil.iter_modules(openai.__path__) if module.name[:1] == "_"}
+    assert "openai._base_client" in private
+    assert private - banned == set()
+
+
+def test_the_seam_modules_allowed_to_use_it_exist() -> None:
+    ignores: dict[str, list[str]] = _ruff_lint()["per-file-ignores"]  # type: ignore[assignment]
+    seams = [path for path, rules in ignores.items() if "TID251" in rules]
+    assert "packages/portkey-core/src/portkey_ai/_hooks.py" in seams
+    assert [path for path in seams if not (ROOT / path).is_file()] == []
