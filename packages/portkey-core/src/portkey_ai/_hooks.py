@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import pydantic
-from openai import AsyncStream, NotGiven, Stream, Timeout
+from openai import AsyncStream, NotGiven, Stream
 from openai._base_client import AsyncAPIClient, BaseClient, SyncAPIClient
 from openai._constants import RAW_RESPONSE_HEADER
 from openai._models import FinalRequestOptions, SecurityOptions, add_request_id
@@ -73,7 +73,16 @@ from ._policy import (
 )
 from ._response_headers import attach_headers
 from ._secrets import SecretStr, protect, protect_headers
-from ._setup import ClientSetup, check_header, check_max_retries
+from ._setup import (
+    PLACEHOLDER_PROVIDER_KEY,
+    ClientSetup,
+    check_header,
+    check_max_retries,
+    make_settings,
+    merged_defaults,
+    prepare_client,
+    warn_unsupported,
+)
 from ._sse import SSEDecoder
 from ._streams import STREAM_POLICY, StreamPolicy, is_chat_stream, portkey_stream_class
 from ._version import __version__
@@ -371,49 +380,71 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
     def _make_sse_decoder(self) -> SSEDecoder[ServerSentEvent]:
         return SSEDecoder(ServerSentEvent, self._portkey_settings.max_event_bytes)
 
-    def _copy_arguments(
-        self,
-        *,
-        base_url: str | httpx.URL | None,
-        timeout: float | Timeout | None | NotGiven,
-        max_retries: int | NotGiven,
-        total_timeout: float | None | NotGiven,
-        max_response_bytes: int | None | NotGiven,
-        max_event_bytes: int | None | NotGiven,
-        require_stream_terminator: bool | NotGiven,
-        allow_insecure_http: bool | NotGiven,
-        calculate_audio_duration: bool | NotGiven,
-        default_headers: dict[str, str],
-        default_query: dict[str, object],
-        websocket_base_url: str | httpx.URL | None,
-        webhook_secret: str | None,
-        options: Mapping[str, object],
-    ) -> dict[str, Any]:
-        """Constructor arguments for `copy`: this client's settings with the given changes."""
+    def _construct(self, openai_init: Callable[..., None], arguments: Mapping[str, Any]) -> None:
+        """The body of `Portkey.__init__` and `AsyncPortkey.__init__`; `arguments` are their parameters by name.
+
+        `openai_init` is openai's constructor, given a placeholder key (it would read `OPENAI_API_KEY` otherwise).
+        """
+        warn_unsupported(arguments["instrumentation"])
+        setup = prepare_client(
+            base_url=arguments["base_url"],
+            default_headers=arguments["default_headers"],
+            webhook_secret=arguments["webhook_secret"],
+            settings=make_settings(
+                arguments["total_timeout"],
+                arguments["require_stream_terminator"],
+                arguments["allow_insecure_http"],
+                arguments["max_response_bytes"],
+                arguments["max_event_bytes"],
+            ),
+            options=arguments["options"],
+            websocket_base_url=arguments["websocket_base_url"],
+        )
+        openai_init(
+            api_key=PLACEHOLDER_PROVIDER_KEY,
+            base_url=setup.base_url,
+            websocket_base_url=setup.websocket_base_url,
+            webhook_secret=arguments["webhook_secret"],
+            timeout=arguments["timeout"],
+            max_retries=arguments["max_retries"],
+            default_headers=setup.user_headers,
+            default_query=arguments["default_query"],
+            http_client=arguments["http_client"],
+        )
+        self._finish_setup(setup)
+        self.calculate_audio_duration = arguments["calculate_audio_duration"]
+
+    def _copy_arguments(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """Constructor arguments for `copy` (`arguments` are its parameters by name): this client's settings with
+        the given changes; a `NotGiven` keeps the current value."""
+        default_headers = merged_defaults(
+            self._portkey_user_headers, arguments["default_headers"], arguments["set_default_headers"], "headers"
+        )
+        default_query = merged_defaults(
+            self._custom_query, arguments["default_query"], arguments["set_default_query"], "query"
+        )
         settings = self._portkey_settings
+
+        def given(name: str, current: object) -> object:
+            value: object = arguments[name]
+            return current if isinstance(value, NotGiven) else value
+
         return {
-            "base_url": base_url or str(self.base_url),
-            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
-            "max_retries": self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
-            "total_timeout": settings.total_timeout if isinstance(total_timeout, NotGiven) else total_timeout,
-            "max_response_bytes": settings.max_response_bytes
-            if isinstance(max_response_bytes, NotGiven)
-            else max_response_bytes,
-            "max_event_bytes": settings.max_event_bytes if isinstance(max_event_bytes, NotGiven) else max_event_bytes,
-            "require_stream_terminator": settings.require_stream_terminator
-            if isinstance(require_stream_terminator, NotGiven)
-            else require_stream_terminator,
-            "allow_insecure_http": settings.allow_insecure_http
-            if isinstance(allow_insecure_http, NotGiven)
-            else allow_insecure_http,
+            "http_client": arguments["http_client"] or self._client,
+            "base_url": arguments["base_url"] or str(self.base_url),
+            "timeout": given("timeout", self.timeout),
+            "max_retries": given("max_retries", self.max_retries),
+            "total_timeout": given("total_timeout", settings.total_timeout),
+            "max_response_bytes": given("max_response_bytes", settings.max_response_bytes),
+            "max_event_bytes": given("max_event_bytes", settings.max_event_bytes),
+            "require_stream_terminator": given("require_stream_terminator", settings.require_stream_terminator),
+            "allow_insecure_http": given("allow_insecure_http", settings.allow_insecure_http),
             "default_headers": default_headers,
             "default_query": default_query,
-            "websocket_base_url": websocket_base_url or self.websocket_base_url,
-            "webhook_secret": webhook_secret or self.webhook_secret,
-            "calculate_audio_duration": self.calculate_audio_duration
-            if isinstance(calculate_audio_duration, NotGiven)
-            else calculate_audio_duration,
-            **options_as_dict(replace_options(self._portkey_options, options)),
+            "websocket_base_url": arguments["websocket_base_url"] or self.websocket_base_url,
+            "webhook_secret": arguments["webhook_secret"] or self.webhook_secret,
+            "calculate_audio_duration": given("calculate_audio_duration", self.calculate_audio_duration),
+            **options_as_dict(replace_options(self._portkey_options, arguments["options"])),
         }
 
     def _extension_resource(self, name: str) -> Any:

@@ -10,6 +10,7 @@ import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from openai import NotGiven, Omit
 
@@ -18,11 +19,21 @@ from ._exceptions import (
     MissingAPIKeyError,
 )
 from ._http import httpx
+from ._limits import check_limit
 from ._options import OPTION_SPECS, PortkeyOptions, build_headers, check_header_value, make_options
-from ._policy import Settings, is_public_http
+from ._policy import Settings, check_total_timeout, is_public_http
 from ._secrets import SecretStr
 
-__all__ = ["ClientSetup", "check_header", "check_max_retries", "prepare_client"]
+__all__ = [
+    "PLACEHOLDER_PROVIDER_KEY",
+    "ClientSetup",
+    "check_header",
+    "check_max_retries",
+    "make_settings",
+    "merged_defaults",
+    "prepare_client",
+    "warn_unsupported",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +78,7 @@ def _check_url(
         warnings.warn(
             f"`{name}` uses plain {url.scheme}:// to the public host {url.host}: keys and prompts travel unencrypted",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     return text
 
@@ -164,3 +175,47 @@ def check_header(label: str, name: str, value: object) -> None:
     check_header_value(label, value)
     if value[:1] == " " or value[-1:] == " ":
         raise ValueError(f"`{label}` starts or ends with a space, which HTTP header values cannot carry")
+
+
+PLACEHOLDER_PROVIDER_KEY = "portkey"
+"""Given to openai's constructor so it never reads OPENAI_API_KEY; never sent, since auth is overridden."""
+
+
+def warn_unsupported(instrumentation: bool | None) -> None:
+    if instrumentation:
+        warnings.warn(
+            "`instrumentation=True` is not supported by portkey-core; trace LangChain or LlamaIndex apps with "
+            "portkey-langchain or portkey-llamaindex instead",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def make_settings(
+    total_timeout: object,
+    require_stream_terminator: object,
+    allow_insecure_http: object,
+    max_response_bytes: object,
+    max_event_bytes: object,
+) -> Settings:
+    if not isinstance(require_stream_terminator, bool):
+        raise TypeError("`require_stream_terminator` must be a bool")
+    if not isinstance(allow_insecure_http, bool):
+        raise TypeError("`allow_insecure_http` must be a bool")
+    return Settings(
+        check_total_timeout(total_timeout),
+        require_stream_terminator,
+        allow_insecure_http,
+        check_limit("max_response_bytes", max_response_bytes),
+        check_limit("max_event_bytes", max_event_bytes),
+    )
+
+
+def merged_defaults(
+    current: Mapping[str, Any], add: Mapping[str, Any] | None, replace: Mapping[str, Any] | None, what: str
+) -> dict[str, Any]:
+    if add is not None and replace is not None:
+        raise ValueError(f"`default_{what}` and `set_default_{what}` are mutually exclusive")
+    if replace is not None:
+        return dict(replace)
+    return {**current, **(add or {})}
