@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import ssl
 from collections.abc import Callable, Hashable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast, overload
 
 import pydantic
 from openai import AsyncStream, NotGiven, Stream
@@ -543,31 +543,6 @@ class SyncPortkeyMixin(PortkeyClientMixin, SyncAPIClient):
         finally:
             CALL.reset(token)
 
-    # The official SDK's forms of the request methods (`post(url, **body)`, `get(path=...)`, ...); openai's own calls
-    # (always with a `cast_to`) go straight through. See `_dropin.official_request`. Type checkers see openai's
-    # signatures.
-    if not TYPE_CHECKING:
-
-        @override
-        def post(self, *args: Any, **kwargs: Any) -> Any:
-            official = official_request("post", args, kwargs, is_async=False)
-            return super().post(*args, **kwargs) if official is None else super().post(official[0], **official[1])
-
-        @override
-        def get(self, *args: Any, **kwargs: Any) -> Any:
-            official = official_request("get", args, kwargs, is_async=False)
-            return super().get(*args, **kwargs) if official is None else super().get(official[0], **official[1])
-
-        @override
-        def put(self, *args: Any, **kwargs: Any) -> Any:
-            official = official_request("put", args, kwargs, is_async=False)
-            return super().put(*args, **kwargs) if official is None else super().put(official[0], **official[1])
-
-        @override
-        def delete(self, *args: Any, **kwargs: Any) -> Any:
-            official = official_request("delete", args, kwargs, is_async=False)
-            return super().delete(*args, **kwargs) if official is None else super().delete(official[0], **official[1])
-
     @override
     def _prepare_request(self, request: httpx.Request) -> None:
         request.headers.__class__ = MaskedHeaders
@@ -683,47 +658,6 @@ class AsyncPortkeyMixin(PortkeyClientMixin, AsyncAPIClient):
         finally:
             CALL.reset(token)
 
-    # The official SDK's forms of the request methods (`post(url, **body)`, `get(path=...)`, ...); openai's own calls
-    # (always with a `cast_to`) go straight through. See `_dropin.official_request`. Type checkers see openai's
-    # signatures.
-    if not TYPE_CHECKING:
-
-        @override
-        async def post(self, *args: Any, **kwargs: Any) -> Any:
-            official = official_request("post", args, kwargs, is_async=True)
-            return (
-                await super().post(*args, **kwargs)
-                if official is None
-                else await super().post(official[0], **official[1])
-            )
-
-        @override
-        async def get(self, *args: Any, **kwargs: Any) -> Any:
-            official = official_request("get", args, kwargs, is_async=True)
-            return (
-                await super().get(*args, **kwargs)
-                if official is None
-                else await super().get(official[0], **official[1])
-            )
-
-        @override
-        async def put(self, *args: Any, **kwargs: Any) -> Any:
-            official = official_request("put", args, kwargs, is_async=True)
-            return (
-                await super().put(*args, **kwargs)
-                if official is None
-                else await super().put(official[0], **official[1])
-            )
-
-        @override
-        async def delete(self, *args: Any, **kwargs: Any) -> Any:
-            official = official_request("delete", args, kwargs, is_async=True)
-            return (
-                await super().delete(*args, **kwargs)
-                if official is None
-                else await super().delete(official[0], **official[1])
-            )
-
     @override
     async def _prepare_request(self, request: httpx.Request) -> None:
         request.headers.__class__ = MaskedHeaders
@@ -787,3 +721,39 @@ class AsyncPortkeyMixin(PortkeyClientMixin, AsyncAPIClient):
         except (json.JSONDecodeError, UnicodeDecodeError) as err:
             raise invalid_body(response, "valid JSON") from err
         return self._check_parsed(result, cast_to, response)
+
+
+_OfficialVerb = Literal["post", "get", "put", "delete"]
+_OFFICIAL_VERBS: Final[tuple[_OfficialVerb, ...]] = ("post", "get", "put", "delete")
+
+
+def _official_form(mixin: type[Any], verb: _OfficialVerb, is_async: bool) -> Callable[..., Any]:
+    """openai's `verb` request method on `mixin`, also taking the official SDK's form (`post(url, **body)`,
+    `get(path=...)`, ...; see `_dropin.official_request`); openai's own calls (always with a `cast_to`) go straight
+    through."""
+
+    async def async_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        openai_method = getattr(cast(object, super(mixin, self)), verb)
+        official = official_request(verb, args, kwargs, is_async=True)
+        if official is None:
+            return await openai_method(*args, **kwargs)
+        return await openai_method(official[0], **official[1])
+
+    def sync_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        openai_method = getattr(cast(object, super(mixin, self)), verb)
+        official = official_request(verb, args, kwargs, is_async=False)
+        if official is None:
+            return openai_method(*args, **kwargs)
+        return openai_method(official[0], **official[1])
+
+    method = async_method if is_async else sync_method
+    method.__name__ = verb
+    method.__qualname__ = f"{mixin.__qualname__}.{verb}"
+    method.__module__ = mixin.__module__
+    return method
+
+
+# Set after the class bodies, so type checkers keep openai's signatures of the request methods.
+for _mixin, _is_async in ((SyncPortkeyMixin, False), (AsyncPortkeyMixin, True)):
+    for _verb in _OFFICIAL_VERBS:
+        setattr(_mixin, _verb, _official_form(_mixin, _verb, _is_async))
