@@ -2,26 +2,27 @@
 
 Every OpenAI resource (chat, responses, embeddings, files, batches, ...) is inherited from the installed openai
 package, with its retries, timeouts, pagination, streaming and raw/streaming response wrappers. What Portkey adds is
-declared once in `_options.py` (the gateway options) and `_hooks.py` (authentication, retry and error hooks).
+declared once in `_options.py` (the gateway options) and `_hooks.py` (the client mixins). The constructor and `copy`
+signatures are written here for each client (type checkers and the docs read them); their one body is the mixin's
+`_construct` / `_copy_arguments`, handed the parameters by name (`locals()`), and
+`tests/core/test_sync_async_parity.py` keeps the two signatures equal.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 import openai
 from openai import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Timeout
 from typing_extensions import Unpack, override
 
 from ._dropin import install as _install_dropin
-from ._hooks import AsyncPortkeyMixin, SyncPortkeyMixin, prepare_client
+from ._hooks import AsyncPortkeyMixin, SyncPortkeyMixin
 from ._http import httpx
-from ._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES, check_limit
+from ._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
 from ._options import PortkeyOptionsDict
-from ._policy import Settings, check_total_timeout
 
 if TYPE_CHECKING:
     from .resources.feedback import AsyncFeedback, Feedback
@@ -31,49 +32,6 @@ if TYPE_CHECKING:
     from .resources.rerank import AsyncRerank, Rerank
 
 __all__ = ["AsyncPortkey", "Portkey"]
-
-_PLACEHOLDER_PROVIDER_KEY = "portkey"
-"""Given to openai's constructor so it never reads OPENAI_API_KEY; never sent, since auth is overridden."""
-
-
-def _warn_unsupported(instrumentation: bool | None) -> None:
-    if instrumentation:
-        warnings.warn(
-            "`instrumentation=True` is not supported by portkey-core; trace LangChain or LlamaIndex apps with "
-            "portkey-langchain or portkey-llamaindex instead",
-            UserWarning,
-            stacklevel=3,
-        )
-
-
-def _settings(
-    total_timeout: object,
-    require_stream_terminator: object,
-    allow_insecure_http: object,
-    max_response_bytes: object,
-    max_event_bytes: object,
-) -> Settings:
-    if not isinstance(require_stream_terminator, bool):
-        raise TypeError("`require_stream_terminator` must be a bool")
-    if not isinstance(allow_insecure_http, bool):
-        raise TypeError("`allow_insecure_http` must be a bool")
-    return Settings(
-        check_total_timeout(total_timeout),
-        require_stream_terminator,
-        allow_insecure_http,
-        check_limit("max_response_bytes", max_response_bytes),
-        check_limit("max_event_bytes", max_event_bytes),
-    )
-
-
-def _merged(
-    current: Mapping[str, Any], add: Mapping[str, Any] | None, replace: Mapping[str, Any] | None, what: str
-) -> dict[str, Any]:
-    if add is not None and replace is not None:
-        raise ValueError(f"`default_{what}` and `set_default_{what}` are mutually exclusive")
-    if replace is not None:
-        return dict(replace)
-    return {**current, **(add or {})}
 
 
 class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
@@ -154,30 +112,7 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         calculate_audio_duration: bool = True,
         **options: Unpack[PortkeyOptionsDict],
     ) -> None:
-        _warn_unsupported(instrumentation)
-        setup = prepare_client(
-            base_url=base_url,
-            default_headers=default_headers,
-            webhook_secret=webhook_secret,
-            settings=_settings(
-                total_timeout, require_stream_terminator, allow_insecure_http, max_response_bytes, max_event_bytes
-            ),
-            options=options,
-            websocket_base_url=websocket_base_url,
-        )
-        super().__init__(
-            api_key=_PLACEHOLDER_PROVIDER_KEY,
-            base_url=setup.base_url,
-            websocket_base_url=setup.websocket_base_url,
-            webhook_secret=webhook_secret,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=setup.user_headers,
-            default_query=default_query,
-            http_client=http_client,
-        )
-        self._finish_setup(setup)
-        self.calculate_audio_duration = calculate_audio_duration
+        self._construct(super().__init__, locals())
 
     @override
     def copy(  # type: ignore[override]
@@ -206,25 +141,7 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         Options not passed keep their value; an option passed as `None` (or `False`) is set to that
         (`total_timeout=None` removes the deadline).
         """
-        return self.__class__(
-            http_client=http_client or self._client,
-            **self._copy_arguments(
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=max_retries,
-                total_timeout=total_timeout,
-                max_response_bytes=max_response_bytes,
-                max_event_bytes=max_event_bytes,
-                require_stream_terminator=require_stream_terminator,
-                allow_insecure_http=allow_insecure_http,
-                calculate_audio_duration=calculate_audio_duration,
-                default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
-                default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
-                websocket_base_url=websocket_base_url,
-                webhook_secret=webhook_secret,
-                options=options,
-            ),
-        )
+        return self.__class__(**self._copy_arguments(locals()))
 
     with_options = copy  # type: ignore[assignment]  # pyright: ignore[reportIncompatibleMethodOverride, reportAssignmentType]
 
@@ -290,30 +207,7 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
         calculate_audio_duration: bool = True,
         **options: Unpack[PortkeyOptionsDict],
     ) -> None:
-        _warn_unsupported(instrumentation)
-        setup = prepare_client(
-            base_url=base_url,
-            default_headers=default_headers,
-            webhook_secret=webhook_secret,
-            settings=_settings(
-                total_timeout, require_stream_terminator, allow_insecure_http, max_response_bytes, max_event_bytes
-            ),
-            options=options,
-            websocket_base_url=websocket_base_url,
-        )
-        super().__init__(
-            api_key=_PLACEHOLDER_PROVIDER_KEY,
-            base_url=setup.base_url,
-            websocket_base_url=setup.websocket_base_url,
-            webhook_secret=webhook_secret,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=setup.user_headers,
-            default_query=default_query,
-            http_client=http_client,
-        )
-        self._finish_setup(setup)
-        self.calculate_audio_duration = calculate_audio_duration
+        self._construct(super().__init__, locals())
 
     @override
     def copy(  # type: ignore[override]
@@ -342,25 +236,7 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
         Options not passed keep their value; an option passed as `None` (or `False`) is set to that
         (`total_timeout=None` removes the deadline).
         """
-        return self.__class__(
-            http_client=http_client or self._client,
-            **self._copy_arguments(
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=max_retries,
-                total_timeout=total_timeout,
-                max_response_bytes=max_response_bytes,
-                max_event_bytes=max_event_bytes,
-                require_stream_terminator=require_stream_terminator,
-                allow_insecure_http=allow_insecure_http,
-                calculate_audio_duration=calculate_audio_duration,
-                default_headers=_merged(self._portkey_user_headers, default_headers, set_default_headers, "headers"),
-                default_query=_merged(self._custom_query, default_query, set_default_query, "query"),
-                websocket_base_url=websocket_base_url,
-                webhook_secret=webhook_secret,
-                options=options,
-            ),
-        )
+        return self.__class__(**self._copy_arguments(locals()))
 
     with_options = copy  # type: ignore[assignment]  # pyright: ignore[reportIncompatibleMethodOverride, reportAssignmentType]
 

@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol, TypedDict, cast, runtime_checkable
 from typing_extensions import Unpack, override
 
 from ._constants import HEADER_PREFIX, MAX_HEADER_BYTES, MAX_METADATA_VALUE_LENGTH
-from ._secrets import SecretStr, is_secret_name, protect
+from ._secrets import SecretStr, is_secret_name, mask_secrets, protect
 
 Kind = Literal["str", "bool", "int", "metadata", "header_list", "config", "bearer", "json"]
 
@@ -372,16 +372,6 @@ def build_headers(options: PortkeyOptions) -> dict[str, str]:
             "accept; save a large `config` in Portkey and pass its id instead (config='pc-...')"
         )
     return headers
-
-
-def mask_secrets(value: object) -> object:
-    """Copy of `value` with every value under a secret-looking key replaced (for reprs and logs)."""
-    if isinstance(value, Mapping):
-        mapping = cast(Mapping[object, object], value)
-        return {k: _MASK if isinstance(k, str) and is_secret_name(k) else mask_secrets(v) for k, v in mapping.items()}
-    if isinstance(value, list | tuple):
-        return [mask_secrets(v) for v in cast(Sequence[object], value)]
-    return value
 
 
 def _masked_config(value: object) -> object:

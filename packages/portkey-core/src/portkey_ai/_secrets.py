@@ -15,7 +15,16 @@ from typing import cast
 
 from typing_extensions import override
 
-__all__ = ["REDACTED", "SecretStr", "is_secret_name", "is_secret_value", "protect", "protect_headers", "redact_text"]
+__all__ = [
+    "REDACTED",
+    "SecretStr",
+    "is_secret_name",
+    "is_secret_value",
+    "mask_secrets",
+    "protect",
+    "protect_headers",
+    "redact_text",
+]
 
 REDACTED = "<redacted>"
 """What a secret is replaced with."""
@@ -321,4 +330,16 @@ def protect(value: object, *, secret: bool = False) -> object:
     if isinstance(value, list | tuple):
         items = [protect(item, secret=secret) for item in cast(Sequence[object], value)]
         return tuple(items) if isinstance(value, tuple) else items
+    return value
+
+
+def mask_secrets(value: object) -> object:
+    """Copy of `value` with every value under a secret-looking key replaced (for reprs and logs)."""
+    if isinstance(value, Mapping):
+        mapping = cast(Mapping[object, object], value)
+        return {
+            k: REDACTED if isinstance(k, str) and is_secret_name(k) else mask_secrets(v) for k, v in mapping.items()
+        }
+    if isinstance(value, list | tuple):
+        return [mask_secrets(v) for v in cast(Sequence[object], value)]
     return value

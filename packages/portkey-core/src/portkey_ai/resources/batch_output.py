@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openai import not_given
-from openai._legacy_response import HttpxBinaryResponseContent
+from openai import HttpxBinaryResponseContent, not_given
 
 from ._base import Body, Headers, Query, TimeoutArg, path_segment, request_options
 

@@ -8,8 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import override
 
-from .._options import mask_secrets
-from .._secrets import is_secret_name
+from .._secrets import is_secret_name, mask_secrets
 
 __all__ = ["InputModel", "looks_secret"]
 
