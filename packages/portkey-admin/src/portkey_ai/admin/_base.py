@@ -63,8 +63,13 @@ from portkey_ai.lib.sibling import (
 
 if TYPE_CHECKING:
     from openai import APIResponse, AsyncAPIResponse
-    from openai._legacy_response import LegacyAPIResponse
-    from openai._response import AsyncResponseContextManager, ResponseContextManager
+
+    # openai's response-wrapper types, for the annotations of the other admin modules too (this is the seam)
+    from openai._legacy_response import LegacyAPIResponse as LegacyAPIResponse
+    from openai._response import (
+        AsyncResponseContextManager as AsyncResponseContextManager,
+        ResponseContextManager as ResponseContextManager,
+    )
 
     from portkey_ai import AsyncPortkey, Portkey
     from portkey_ai.lib.sibling import httpx

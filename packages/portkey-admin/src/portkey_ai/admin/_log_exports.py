@@ -32,11 +32,10 @@ from .types.params import GenerationsFilterSchemaParam
 
 if TYPE_CHECKING:
     from openai import APIResponse, AsyncAPIResponse
-    from openai._legacy_response import LegacyAPIResponse
-    from openai._response import AsyncResponseContextManager, ResponseContextManager
 
     from portkey_ai import AsyncPortkey, Portkey
 
+    from ._base import AsyncResponseContextManager, LegacyAPIResponse, ResponseContextManager
     from .resources.logs import AsyncLogExports, LogExports
 
 __all__ = [
