@@ -20,10 +20,10 @@ from typing import Any, assert_type, get_args
 import openai
 import pytest
 from openai import APIResponse, AsyncAPIResponse
+from openai._legacy_response import LegacyAPIResponse
 
 from portkey_ai import AsyncPortkey, Portkey
 from portkey_ai.admin import ExportFailedError, ExportField, WaitTimeoutError
-from portkey_ai.admin._base import LegacyAPIResponse
 from portkey_ai.admin.resources import AsyncLogExports, LogExports
 from portkey_ai.admin.types import DownloadLogsResponse, ExportItem
 from tests.admin.conftest import Recorder
