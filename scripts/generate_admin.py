@@ -674,6 +674,48 @@ OPERATIONS: dict[str, Op] = {
     "delete /virtual-keys/{slug}": Op("virtual_keys", "delete"),
 }
 
+
+@dataclass(frozen=True)
+class Filters:
+    """Query parameters that many operations share, declared once: a TypedDict in `types/params.py` that each of
+    those methods takes as `**filters: Unpack[<name>]` instead of one keyword argument per parameter.
+
+    The parameters are those of the operation `like` except `keep`; every operation of the resource module `family`
+    that has all of them (same wire name, type, default and description) takes the TypedDict, the others keep
+    their arguments. The command line is unchanged: its table lists every parameter of every operation.
+    """
+
+    name: str
+    doc: str
+    like: str
+    family: str
+    keep: frozenset[str]
+    """Parameters of `like` that stay arguments of their own: positional ones, and scopes such as the workspace."""
+
+
+@dataclass(frozen=True)
+class FilterType:
+    """A `Filters` declaration with its parameters, as found in the spec."""
+
+    declaration: Filters
+    params: tuple[Param, ...]
+
+
+FILTERS = (
+    Filters(
+        "AnalyticsFilters",
+        "The filters of the analytics graphs and groups, each sent as a query parameter when given: cost, tokens, "
+        "status codes, keys, configs, metadata, models, traces, prompts, cache status. Every "
+        "`portkey.analytics.graphs` method and `groups.users`, `groups.ai_models` and `groups.metadata` take them "
+        'as keywords (`cost_min=10`, `virtual_keys=["vk-a", "vk-b"]`). Lists are sent comma-separated and '
+        "`metadata` as JSON.",
+        like="get /analytics/graphs/requests",
+        family="analytics",
+        keep=frozenset({"time_of_generation_min", "time_of_generation_max", "workspace_slug"}),
+    ),
+)
+"""Shared filters, by TypedDict name (see `Filters`)."""
+
 RESERVED_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
 """Attributes of every resource (`_base.py`), which no method or sub-resource may be named."""
 
@@ -1031,6 +1073,8 @@ class Operation:
     """Where the official SDK sends an operation of the overlay (its `x-source`); None for the spec's own."""
     alias_of: str | None = None
     """For a method generated again under an alias (`Op.aliases`): the `resource.name` of the original."""
+    filters: FilterType | None = None
+    """The shared filters (`FILTERS`) this method takes as `**filters`, instead of one argument each."""
 
     @property
     def key(self) -> str:
@@ -1076,7 +1120,37 @@ def build_operations(spec: Spec, registry: TypeRegistry) -> list[Operation]:
                 raise SystemExit(f"{key} and {names[slot]} both want {copy.resource}.{copy.name}")
             names[slot] = key
             operations.append(copy)
+    for declaration in FILTERS:
+        _share_filters(declaration, operations)
     return sorted(operations, key=lambda o: (o.resource, o.name))
+
+
+def _filter_shape(param: Param) -> tuple[object, ...]:
+    return (param.wire, param.annotation, param.required, param.doc, param.json_query, param.default, param.legacy)
+
+
+def _share_filters(declaration: Filters, operations: list[Operation]) -> None:
+    """Give `declaration`'s TypedDict to every operation of its family that has all its parameters, the same."""
+    like = next((o for o in operations if o.key == declaration.like and o.alias_of is None), None)
+    if like is None:
+        raise SystemExit(f"FILTERS {declaration.name}: no operation {declaration.like!r}")
+    params = tuple(
+        p for p in like.params if p.location == "query" and p.legacy is None and p.name not in declaration.keep
+    )
+    odd = [
+        p.name
+        for p in params
+        if p.required or p.name != p.wire or p.default != "NOT_GIVEN" or p.name in like.positional
+    ]
+    if odd:
+        raise SystemExit(f"FILTERS {declaration.name}: {odd} must be optional keywords named as on the wire; keep them")
+    shared = FilterType(declaration, params)
+    for op in operations:
+        if module_of(op.resource) != declaration.family:
+            continue
+        query = {p.name: p for p in op.params if p.location == "query"}
+        if all(p.name in query and _filter_shape(query[p.name]) == _filter_shape(p) for p in params):
+            op.filters = shared
 
 
 def _build_operation(
@@ -1327,9 +1401,10 @@ def render_models(registry: TypeRegistry) -> str:
     return _finish([*lines, "", *body])
 
 
-def render_params(registry: TypeRegistry) -> str:
-    """`types/params.py`."""
-    body = ["__all__ = [", *[f'    "{name}",' for name in sorted(registry.params)], "]"]
+def render_params(registry: TypeRegistry, filters: list[FilterType]) -> str:
+    """`types/params.py`: the request objects of the spec, then the shared filters."""
+    names = sorted([*registry.params, *(f.declaration.name for f in filters)])
+    body = ["__all__ = [", *[f'    "{name}",' for name in names], "]"]
     for generated in _ordered(registry.params):
         body += ["", ""]
         if all(is_identifier(f.wire) for f in generated.fields):
@@ -1347,6 +1422,13 @@ def render_params(registry: TypeRegistry) -> str:
                 body.append(f'        "{item.wire}": {annotation},')
             body += ["    },", "    total=False,", ")"]
             body += [line[4:] for line in _class_doc(generated, "request object (the spec does not describe it)")]
+    for shared in filters:
+        body += ["", "", f"class {shared.declaration.name}(TypedDict, total=False):"]
+        body += _class_doc(GeneratedClass(shared.declaration.name, shared.declaration.doc, [], set()), "")
+        for param in shared.params:
+            body.append(f"    {param.name}: {_arg_annotation(param)}")
+            if param.doc:
+                body += _field_doc(param.doc)
     used = code_names("\n".join(body))
     lines = [
         HEADER.format(doc="Request parameter types (TypedDicts) of the Portkey control plane."),
@@ -1357,6 +1439,7 @@ def render_params(registry: TypeRegistry) -> str:
         *_import_line("datetime", ["datetime"] if "datetime" in used else []),
         *_import_line("typing", [n for n in ("Any", "List", "Literal", "Optional", "Union") if n in used]),
         "",
+        *_import_line("openai", ["NotGiven"] if "NotGiven" in used else []),
         *_import_line("typing_extensions", ["Required", "TypedDict"]),
     ]
     return _finish([*lines, "", *body])
@@ -1436,7 +1519,8 @@ def render_resource_module(top: str, operations: list[Operation], registry: Type
     ]
     for module, names in stdlib:
         lines += _import_line(module, [n for n in names if n in used])
-    lines += ["", *_import_line("openai", [n for n in ("NOT_GIVEN", "NotGiven") if n in used]), ""]
+    lines += ["", *_import_line("openai", [n for n in ("NOT_GIVEN", "NotGiven") if n in used])]
+    lines += [*_import_line("typing_extensions", ["Unpack"] if "Unpack" in used else []), ""]
     base = ["AdminResource", "AsyncAdminResource", "Body", "Headers", "ModeT", "Query", "Raw", "Streamed"]
     base += [
         "TimeoutArg",
@@ -1458,12 +1542,14 @@ def render_resource_module(top: str, operations: list[Operation], registry: Type
         if extras:
             mixins = [_class_name(resource, variant) + "Extras" for variant in ("sync", "async")]
             lines += _import_line(f"..{extras.module}", mixins)
+    lines += _import_line(".._filters", ["split_filters"] if "split_filters" in used else [])
     lines += _import_line(".._models", ["GenericResponse"] if "GenericResponse" in used else [])
     lines += _import_line(
         ".._pagination", [n for n in ("AsyncPaginator", "PageStyle", "SyncPage", "fetch_page") if n in used]
     )
     lines += _import_line("..types.models", sorted(n for n in used if n in registry.models))
-    lines += _import_line("..types.params", sorted(n for n in used if n in registry.params))
+    filter_names = {f.name for f in FILTERS}
+    lines += _import_line("..types.params", sorted(n for n in used if n in registry.params or n in filter_names))
     return _finish([*lines, "", *body])
 
 
@@ -1534,7 +1620,8 @@ def _method(op: Operation, variant: str) -> list[str]:
     is_async = variant == "async"
     path_params = [p for p in op.params if p.location == "path" and not p.legacy]
     positional = [op.by_name()[name] for name in op.positional]
-    keyword_params = [p for p in op.params if p not in path_params and p not in positional]
+    shared = {p.name for p in op.filters.params} if op.filters else set[str]()
+    keyword_params = [p for p in op.params if p not in path_params and p not in positional and p.name not in shared]
     signature = ["        self,"]
     for param in path_params + positional:
         signature.append(f"        {param.name}: {_arg_annotation(param)}{_arg_default(param)},")
@@ -1547,6 +1634,8 @@ def _method(op: Operation, variant: str) -> list[str]:
         "        extra_body: Optional[Body] = None,",
         "        timeout: TimeoutArg = NOT_GIVEN,",
     ]
+    if op.filters:
+        signature.append(f"        **filters: Unpack[{op.filters.declaration.name}],")
     if op.page:
         page_cls = "AsyncPaginator" if is_async else "SyncPage"
         returns = f"{page_cls}[{op.return_annotation}, {op.item_annotation}]"
@@ -1624,8 +1713,11 @@ def _method_doc(op: Operation, params: list[Param], is_async: bool) -> list[str]
         f"{indent}    extra_query: Query parameters to add to this request.",
         f"{indent}    extra_body: JSON fields to add to this request's body.",
         f"{indent}    timeout: Timeout of this request, overriding the client's.",
-        f'{indent}"""',
     ]
+    if op.filters:
+        text = f"**filters: Filters, given as keywords: `{op.filters.declaration.name}` lists them."
+        lines.append(indent + "    " + text)
+    lines.append(f'{indent}"""')
     return lines
 
 
@@ -1660,8 +1752,15 @@ def _method_body(op: Operation, is_async: bool) -> list[str]:
         url = f"root_url(self._client.base_url, {url})"
     query = [p for p in op.params if p.location == "query" and not (p.legacy and p.legacy.kind == "alias")]
     body = [p for p in op.params if p.location == "body" and not (p.legacy and p.legacy.kind == "alias")]
-    options = [f"{indent}    query={{" + ", ".join(f'"{p.wire}": {p.name}' for p in query) + "}," if query else None]
     json_query = sorted(p.wire for p in query if p.json_query)
+    values = [f'"{p.wire}": {p.name}' for p in query]
+    if op.filters:
+        shared = {p.name for p in op.filters.params}
+        values = [f'"{p.wire}": {p.name}' for p in query if p.name not in shared] + ["**filter_query"]
+        lines.append(
+            f"{indent}filter_query, extra_query = split_filters(filters, {op.filters.declaration.name}, extra_query)"
+        )
+    options = [f"{indent}    query={{" + ", ".join(values) + "}," if values else None]
     if json_query:
         options.append(f"{indent}    json_query=frozenset({{" + ", ".join(f'"{w}"' for w in json_query) + "}),")
     options_lines = [
@@ -1738,10 +1837,10 @@ def render_resources_init() -> str:
     return _finish(lines)
 
 
-def render_types_init(registry: TypeRegistry) -> str:
+def render_types_init(registry: TypeRegistry, filters: list[FilterType]) -> str:
     """`types/__init__.py`."""
     models = sorted([*registry.models, "GenericResponse"])
-    params = sorted(registry.params)
+    params = sorted([*registry.params, *(f.declaration.name for f in filters)])
     lines = [
         HEADER.format(doc="The request and response types of portkey-admin."),
         "from __future__ import annotations",
@@ -1926,14 +2025,15 @@ def render_all(spec_file: Path | None = None) -> dict[Path, str]:
     spec = Spec(load_merged_spec(spec_file))
     registry = TypeRegistry(spec)
     operations = build_operations(spec, registry)
+    filters = list({op.filters.declaration.name: op.filters for op in operations if op.filters}.values())
     _check_class_names(registry)
     files: dict[Path, str] = {}
     for top in top_level_attributes():
         files[OUTPUT_DIR / "resources" / f"{top}.py"] = render_resource_module(top, operations, registry)
     files[OUTPUT_DIR / "resources" / "__init__.py"] = render_resources_init()
     files[OUTPUT_DIR / "types" / "models.py"] = render_models(registry)
-    files[OUTPUT_DIR / "types" / "params.py"] = render_params(registry)
-    files[OUTPUT_DIR / "types" / "__init__.py"] = render_types_init(registry)
+    files[OUTPUT_DIR / "types" / "params.py"] = render_params(registry, filters)
+    files[OUTPUT_DIR / "types" / "__init__.py"] = render_types_init(registry, filters)
     files[OUTPUT_DIR / "_extension.py"] = render_extension()
     files[OUTPUT_DIR / "cli" / "_operations.py"] = render_cli_table(operations, spec)
     files[PACKAGE_DIR / "api.md"] = render_api_index(operations)
@@ -1974,7 +2074,7 @@ def declared_gitattributes() -> list[str]:
 
 def _check_class_names(registry: TypeRegistry) -> None:
     resources = {r.class_name for r in RESOURCES.values()} | {"Async" + r.class_name for r in RESOURCES.values()}
-    clash = resources & (set(registry.models) | set(registry.params))
+    clash = (resources | {f.name for f in FILTERS}) & (set(registry.models) | set(registry.params))
     if clash:
         raise SystemExit(f"model names clash with resource classes: {sorted(clash)}; extend MODEL_RENAMES")
 
@@ -2003,15 +2103,13 @@ def stale_files(files: Mapping[Path, str]) -> list[str]:
         if committed == text:
             continue
         marked, wanted = read_marker(committed), read_marker(text)
-        if marked is None:
-            problems.append(f"{path.relative_to(ROOT)}: differs (no marker line)")
-        elif wanted is not None and marked != wanted:
+        if marked is not None and wanted is not None and marked != wanted:
             problems.append(
-                f"{path.relative_to(ROOT)}: differs (generated from spec sha256:{marked.spec} overlay "
-                f"sha256:{marked.overlay}, not from spec sha256:{wanted.spec} overlay sha256:{wanted.overlay})"
+                f"{path.relative_to(ROOT)}: generated from spec sha256:{marked.spec} overlay sha256:{marked.overlay}, "
+                f"not from spec sha256:{wanted.spec} overlay sha256:{wanted.overlay}"
             )
         else:
-            problems.append(f"{path.relative_to(ROOT)}: differs (edited by hand, or the generator changed)")
+            problems.append(f"{path.relative_to(ROOT)}: differs")
     for folder in GENERATED_DIRS:
         for path in sorted((OUTPUT_DIR / folder).glob("*.py")):
             if path not in files:

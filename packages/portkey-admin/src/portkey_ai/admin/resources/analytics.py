@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any, Dict, List, Literal, Optional, Union
 
 from openai import NOT_GIVEN, NotGiven
+from typing_extensions import Unpack
 
 from .._base import (
     AdminResource,
@@ -26,6 +27,7 @@ from .._base import (
     endpoint,
     path_segment,
 )
+from .._filters import split_filters
 from .._pagination import AsyncPaginator, PageStyle, SyncPage, fetch_page
 from ..types.models import (
     AnalyticsGraphsCacheHitRateResponse,
@@ -54,6 +56,7 @@ from ..types.models import (
     AnalyticsGroupsUsersResponseData,
     AnalyticsSummaryCacheResponse,
 )
+from ..types.params import AnalyticsFilters
 
 __all__ = [
     "Analytics",
@@ -106,30 +109,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsCacheHitRateResponse:
         """Get cache hit rate graph.
 
@@ -141,57 +125,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -212,30 +158,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsCacheLatencyResponse:
         """Get cache hit latency graph.
 
@@ -247,57 +174,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -318,30 +207,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsCostResponse:
         """Get cost graph.
 
@@ -353,57 +223,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -424,30 +256,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsErrorsResponse:
         """Get errors graph.
 
@@ -459,57 +272,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -530,30 +305,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsErrorsRateResponse:
         """Get percentage error rate graph.
 
@@ -565,57 +321,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -636,30 +354,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsErrorsStacksResponse:
         """Get status code wise stacked error graph.
 
@@ -671,57 +370,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -741,31 +402,12 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_min: Union[str, datetime],
         time_of_generation_max: Union[str, datetime],
         *,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsErrorsStatusCodesResponse:
         """Get status code wise grouped error graph.
 
@@ -774,60 +416,22 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         Args:
             time_of_generation_min: Minimum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
             time_of_generation_max: Maximum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
                 "workspace_slug": workspace_slug,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -848,30 +452,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsFeedbacksResponse:
         """Get feedbacks graph.
 
@@ -883,57 +468,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -954,30 +501,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsFeedbacksAiModelsResponse:
         """Get feedbacks per ai_models graph.
 
@@ -989,57 +517,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1060,30 +550,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsFeedbacksScoresResponse:
         """Get score-wise feedbacks distribution graph.
 
@@ -1095,57 +566,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1166,30 +599,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsFeedbacksWeightedResponse:
         """Get weighted feedbacks graph. Weighted feedback is (value * score).
 
@@ -1201,57 +615,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1272,30 +648,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsLatencyResponse:
         """Get latency graph.
 
@@ -1307,57 +664,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1378,30 +697,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsRequestsResponse:
         """Get requests graph.
 
@@ -1413,57 +713,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1484,30 +746,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsRequestsRescuedResponse:
         """Get retry and fallback rescued requests graph.
 
@@ -1519,57 +762,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1590,30 +795,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsTokensResponse:
         """Get tokens graph.
 
@@ -1625,57 +811,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1696,30 +844,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsUsersResponse:
         """Get users graph. Returns unique user count across different time buckets.
 
@@ -1731,57 +860,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1802,30 +893,11 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsUsersRequestsResponse:
         """Get users requests graph. Returns average requests per user across different time buckets.
 
@@ -1837,57 +909,19 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -1912,32 +946,13 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
         current_page: Union[int, NotGiven] = NOT_GIVEN,
         page_size: Union[int, NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> SyncPage[AnalyticsGroupsAiModelsResponse, AnalyticsGroupsAiModelsResponseData]:
         """Get ai model grouped data.
 
@@ -1951,61 +966,23 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
             current_page: Current page number
             page_size: Number of items per page
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
                 "current_page": current_page,
                 "page_size": page_size,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2138,32 +1115,13 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
         current_page: Union[int, NotGiven] = NOT_GIVEN,
         page_size: Union[int, NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> SyncPage[AnalyticsGroupsMetadataResponse, AnalyticsGroupsMetadataResponseData]:
         """Get metadata key based grouped data.
 
@@ -2178,61 +1136,23 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
             current_page: Current page number
             page_size: Number of items per page
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
                 "current_page": current_page,
                 "page_size": page_size,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2255,32 +1175,13 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
         current_page: Union[int, NotGiven] = NOT_GIVEN,
         page_size: Union[int, NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> SyncPage[AnalyticsGroupsUsersResponse, AnalyticsGroupsUsersResponseData]:
         """Get metadata users grouped data.
 
@@ -2294,61 +1195,23 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
             current_page: Current page number
             page_size: Number of items per page
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
                 "current_page": current_page,
                 "page_size": page_size,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2596,30 +1459,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsCacheHitRateResponse:
         """Get cache hit rate graph.
 
@@ -2631,57 +1475,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2702,30 +1508,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsCacheLatencyResponse:
         """Get cache hit latency graph.
 
@@ -2737,57 +1524,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2808,30 +1557,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsCostResponse:
         """Get cost graph.
 
@@ -2843,57 +1573,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -2914,30 +1606,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsErrorsResponse:
         """Get errors graph.
 
@@ -2949,57 +1622,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3020,30 +1655,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsErrorsRateResponse:
         """Get percentage error rate graph.
 
@@ -3055,57 +1671,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3126,30 +1704,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsErrorsStacksResponse:
         """Get status code wise stacked error graph.
 
@@ -3161,57 +1720,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3231,31 +1752,12 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_min: Union[str, datetime],
         time_of_generation_max: Union[str, datetime],
         *,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsErrorsStatusCodesResponse:
         """Get status code wise grouped error graph.
 
@@ -3264,60 +1766,22 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         Args:
             time_of_generation_min: Minimum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
             time_of_generation_max: Maximum time of generation in ISO8601 format (YYYY-MM-DDTHH:MM:SS±HH:MM).
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
                 "workspace_slug": workspace_slug,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3338,30 +1802,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsFeedbacksResponse:
         """Get feedbacks graph.
 
@@ -3373,57 +1818,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3444,30 +1851,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsFeedbacksAiModelsResponse:
         """Get feedbacks per ai_models graph.
 
@@ -3479,57 +1867,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3550,30 +1900,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsFeedbacksScoresResponse:
         """Get score-wise feedbacks distribution graph.
 
@@ -3585,57 +1916,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3656,30 +1949,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsFeedbacksWeightedResponse:
         """Get weighted feedbacks graph. Weighted feedback is (value * score).
 
@@ -3691,57 +1965,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3762,30 +1998,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsLatencyResponse:
         """Get latency graph.
 
@@ -3797,57 +2014,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3868,30 +2047,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsRequestsResponse:
         """Get requests graph.
 
@@ -3903,57 +2063,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -3974,30 +2096,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsRequestsRescuedResponse:
         """Get retry and fallback rescued requests graph.
 
@@ -4009,57 +2112,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4080,30 +2145,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsTokensResponse:
         """Get tokens graph.
 
@@ -4115,57 +2161,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4186,30 +2194,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsUsersResponse:
         """Get users graph. Returns unique user count across different time buckets.
 
@@ -4221,57 +2210,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4292,30 +2243,11 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AnalyticsGraphsUsersRequestsResponse:
         """Get users requests graph. Returns average requests per user across different time buckets.
 
@@ -4327,57 +2259,19 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4402,32 +2296,13 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
         current_page: Union[int, NotGiven] = NOT_GIVEN,
         page_size: Union[int, NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AsyncPaginator[AnalyticsGroupsAiModelsResponse, AnalyticsGroupsAiModelsResponseData]:
         """Get ai model grouped data.
 
@@ -4441,61 +2316,23 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
             current_page: Current page number
             page_size: Number of items per page
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
                 "current_page": current_page,
                 "page_size": page_size,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4628,32 +2465,13 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
         current_page: Union[int, NotGiven] = NOT_GIVEN,
         page_size: Union[int, NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AsyncPaginator[AnalyticsGroupsMetadataResponse, AnalyticsGroupsMetadataResponseData]:
         """Get metadata key based grouped data.
 
@@ -4668,61 +2486,23 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
             current_page: Current page number
             page_size: Number of items per page
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
                 "current_page": current_page,
                 "page_size": page_size,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,
@@ -4745,32 +2525,13 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
         time_of_generation_max: Union[str, datetime],
         *,
         workspace_slug: Union[str, NotGiven] = NOT_GIVEN,
-        total_units_min: Union[int, NotGiven] = NOT_GIVEN,
-        total_units_max: Union[int, NotGiven] = NOT_GIVEN,
-        cost_min: Union[float, NotGiven] = NOT_GIVEN,
-        cost_max: Union[float, NotGiven] = NOT_GIVEN,
-        prompt_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        prompt_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_min: Union[int, NotGiven] = NOT_GIVEN,
-        completion_token_max: Union[int, NotGiven] = NOT_GIVEN,
-        status_code: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        weighted_feedback_min: Union[float, NotGiven] = NOT_GIVEN,
-        weighted_feedback_max: Union[float, NotGiven] = NOT_GIVEN,
-        virtual_keys: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        configs: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        api_key_ids: Union[str, List[str], NotGiven] = NOT_GIVEN,
         current_page: Union[int, NotGiven] = NOT_GIVEN,
         page_size: Union[int, NotGiven] = NOT_GIVEN,
-        metadata: Union[str, Mapping[str, str], NotGiven] = NOT_GIVEN,
-        ai_org_model: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        trace_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        span_id: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        prompt_slug: Union[str, List[str], NotGiven] = NOT_GIVEN,
-        cache_status: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        **filters: Unpack[AnalyticsFilters],
     ) -> AsyncPaginator[AnalyticsGroupsUsersResponse, AnalyticsGroupsUsersResponseData]:
         """Get metadata users grouped data.
 
@@ -4784,61 +2545,23 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
             workspace_slug: Workspace slug filter. If a workspace API key is being used, this filter will not be
                 taken into consideration. If an organisation API key is used and no workspace slug is passed,
                 default workspace will be used.
-            total_units_min: Minimum total units (tokens)
-            total_units_max: Maximum total units (tokens)
-            cost_min: Minimum cost (in cents)
-            cost_max: Maximum cost (in cents)
-            prompt_token_min: Minimum number of prompt tokens
-            prompt_token_max: Maximum number of prompt tokens
-            completion_token_min: Minimum number of completion tokens
-            completion_token_max: Maximum number of completion tokens
-            status_code: Comma separated response status codes
-            weighted_feedback_min: Minimum weighted feedback score
-            weighted_feedback_max: Maximum weighted feedback score
-            virtual_keys: Comma separated virtual key slugs
-            configs: Comma separated config slugs
-            api_key_ids: Comma separated API key UUIDs
             current_page: Current page number
             page_size: Number of items per page
-            metadata: Stringifed json object with key value metadata pairs
-            ai_org_model: Comma separated ai provider and model combination. Double underscore (__) should be used
-                as a separator for each provider and model combination
-            trace_id: Comma separated trace IDs
-            span_id: Comma separated span IDs
-            prompt_slug: Comma separated prompt slugs
-            cache_status: Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED).
             extra_headers: Headers to send with this request, besides the client's.
             extra_query: Query parameters to add to this request.
             extra_body: JSON fields to add to this request's body.
             timeout: Timeout of this request, overriding the client's.
+            **filters: Filters, given as keywords: `AnalyticsFilters` lists them.
         """
+        filter_query, extra_query = split_filters(filters, AnalyticsFilters, extra_query)
         options = admin_options(
             query={
                 "workspace_slug": workspace_slug,
                 "time_of_generation_min": time_of_generation_min,
                 "time_of_generation_max": time_of_generation_max,
-                "total_units_min": total_units_min,
-                "total_units_max": total_units_max,
-                "cost_min": cost_min,
-                "cost_max": cost_max,
-                "prompt_token_min": prompt_token_min,
-                "prompt_token_max": prompt_token_max,
-                "completion_token_min": completion_token_min,
-                "completion_token_max": completion_token_max,
-                "status_code": status_code,
-                "weighted_feedback_min": weighted_feedback_min,
-                "weighted_feedback_max": weighted_feedback_max,
-                "virtual_keys": virtual_keys,
-                "configs": configs,
-                "api_key_ids": api_key_ids,
                 "current_page": current_page,
                 "page_size": page_size,
-                "metadata": metadata,
-                "ai_org_model": ai_org_model,
-                "trace_id": trace_id,
-                "span_id": span_id,
-                "prompt_slug": prompt_slug,
-                "cache_status": cache_status,
+                **filter_query,
             },
             json_query=frozenset({"metadata"}),
             extra_headers=extra_headers,

@@ -284,6 +284,7 @@ from .models import (
 from .params import (
     AcuvityScanParametersParam as AcuvityScanParametersParam,
     AllowedRequestTypesParametersParam as AllowedRequestTypesParametersParam,
+    AnalyticsFilters as AnalyticsFilters,
     ApiKeysCreateDefaultsParam as ApiKeysCreateDefaultsParam,
     ApiKeysCreateRateLimitsParam as ApiKeysCreateRateLimitsParam,
     ApiKeysCreateRotationPolicyParam as ApiKeysCreateRotationPolicyParam,
@@ -383,6 +384,7 @@ __all__ = [
     "AcuvityScanParametersParam",
     "AllowedRequestTypesParameters",
     "AllowedRequestTypesParametersParam",
+    "AnalyticsFilters",
     "AnalyticsGraphsCacheHitRateResponse",
     "AnalyticsGraphsCacheHitRateResponseDataPoints",
     "AnalyticsGraphsCacheHitRateResponseSummary",

@@ -9,11 +9,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, List, Literal, Optional, Union
 
+from openai import NotGiven
 from typing_extensions import Required, TypedDict
 
 __all__ = [
     "AcuvityScanParametersParam",
     "AllowedRequestTypesParametersParam",
+    "AnalyticsFilters",
     "ApiKeysCreateDefaultsParam",
     "ApiKeysCreateRateLimitsParam",
     "ApiKeysCreateRotationPolicyParam",
@@ -1486,3 +1488,54 @@ class WorkspacesUpdateDefaultsParam(TypedDict, total=False):
     output_guardrails: List[str]
     user_api_key_config: Optional[str]
     """Config slug (pc-...) or UUIDin this workspace. null clears the default."""
+
+
+class AnalyticsFilters(TypedDict, total=False):
+    """The filters of the analytics graphs and groups, each sent as a query parameter when given: cost, tokens, status
+    codes, keys, configs, metadata, models, traces, prompts, cache status. Every `portkey.analytics.graphs` method
+    and `groups.users`, `groups.ai_models` and `groups.metadata` take them as keywords (`cost_min=10`,
+    `virtual_keys=["vk-a", "vk-b"]`). Lists are sent comma-separated and `metadata` as JSON.
+    """
+
+    total_units_min: Union[int, NotGiven]
+    """Minimum total units (tokens)"""
+    total_units_max: Union[int, NotGiven]
+    """Maximum total units (tokens)"""
+    cost_min: Union[float, NotGiven]
+    """Minimum cost (in cents)"""
+    cost_max: Union[float, NotGiven]
+    """Maximum cost (in cents)"""
+    prompt_token_min: Union[int, NotGiven]
+    """Minimum number of prompt tokens"""
+    prompt_token_max: Union[int, NotGiven]
+    """Maximum number of prompt tokens"""
+    completion_token_min: Union[int, NotGiven]
+    """Minimum number of completion tokens"""
+    completion_token_max: Union[int, NotGiven]
+    """Maximum number of completion tokens"""
+    status_code: Union[str, List[str], NotGiven]
+    """Comma separated response status codes"""
+    weighted_feedback_min: Union[float, NotGiven]
+    """Minimum weighted feedback score"""
+    weighted_feedback_max: Union[float, NotGiven]
+    """Maximum weighted feedback score"""
+    virtual_keys: Union[str, List[str], NotGiven]
+    """Comma separated virtual key slugs"""
+    configs: Union[str, List[str], NotGiven]
+    """Comma separated config slugs"""
+    api_key_ids: Union[str, List[str], NotGiven]
+    """Comma separated API key UUIDs"""
+    metadata: Union[str, Mapping[str, str], NotGiven]
+    """Stringifed json object with key value metadata pairs"""
+    ai_org_model: Union[str, List[str], NotGiven]
+    """Comma separated ai provider and model combination. Double underscore (__) should be used as a separator for each
+    provider and model combination
+    """
+    trace_id: Union[str, List[str], NotGiven]
+    """Comma separated trace IDs"""
+    span_id: Union[str, List[str], NotGiven]
+    """Comma separated span IDs"""
+    prompt_slug: Union[str, List[str], NotGiven]
+    """Comma separated prompt slugs"""
+    cache_status: Union[str, NotGiven]
+    """Cache status filter (for example HIT, MISS, SEMANTIC HIT, DISABLED)."""
