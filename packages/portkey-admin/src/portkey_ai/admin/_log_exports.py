@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from pathlib import Path
+from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Generic, List, Literal, Optional, Union, cast, overload
 
 from openai import NOT_GIVEN, APIConnectionError, APITimeoutError, NotGiven
@@ -89,6 +90,43 @@ def _outcome(export: ExportItem) -> bool:
     return False
 
 
+class _Polls:
+    """The decisions of `wait`, without I/O: the sync and async `wait` retrieve the export, hand it to `after`, and
+    sleep for what it returns (or return the export when it returns `None`)."""
+
+    def __init__(
+        self,
+        export_id: str,
+        clock: Clock,
+        timeout: float,
+        poll_interval: float,
+        on_poll: Callable[[ExportItem], None] | None,
+    ) -> None:
+        check_wait_arguments(timeout, poll_interval)
+        self._export_id = export_id
+        self._clock = clock
+        self._timeout = timeout
+        self._poll_interval = poll_interval
+        self._on_poll = on_poll
+        self._deadline = clock.monotonic() + timeout
+
+    def after(self, export: ExportItem) -> float | None:
+        """After a poll: `None` when the export is finished, else the seconds to sleep before the next poll.
+
+        Raises:
+            ExportFailedError: The export's status is `failed` or `stopped`.
+            WaitTimeoutError: The timeout ran out.
+        """
+        if self._on_poll is not None:
+            self._on_poll(export)
+        if _outcome(export):
+            return None
+        left = self._deadline - self._clock.monotonic()
+        if left <= 0:
+            raise WaitTimeoutError(self._export_id, self._timeout, export)
+        return min(self._poll_interval, left)
+
+
 def _check_destination(to: object) -> Path | None:
     """The path to write to (`None` for a file object); `TypeError`/`ValueError` naming `to` if unusable."""
     if isinstance(to, str | os.PathLike):
@@ -109,6 +147,26 @@ def _check_chunk_size(chunk_size: int) -> None:
         raise ValueError(f"`chunk_size` must be a positive number of bytes, got {chunk_size!r}")
 
 
+def _check_file_arguments(to: object, chunk_size: int) -> Path | None:
+    """`download(..., to=...)`: the path to write to (`None` for a file object), after checking `to` and `chunk_size`."""
+    path = _check_destination(to)
+    _check_chunk_size(chunk_size)
+    return path
+
+
+def _check_no_file_arguments(progress: ProgressCallback | None) -> None:
+    """`download(export_id)` (the signed URL): a `TypeError` if a file-only argument was given."""
+    if progress is not None:
+        raise TypeError("`progress` is only used with `to`")
+
+
+def _request_keywords(
+    extra_headers: Headers | None, extra_query: Query | None, extra_body: Body | None, timeout: TimeoutArg
+) -> dict[str, Any]:
+    """The per-call request keywords of a generated method, to pass on."""
+    return {"extra_headers": extra_headers, "extra_query": extra_query, "extra_body": extra_body, "timeout": timeout}
+
+
 def _storage_request(client: Portkey | AsyncPortkey, url: str, timeout: TimeoutArg) -> httpx.Request:
     """A bare GET of the signed URL: no client header, with the call's timeout or else the client's."""
     value = client.timeout if isinstance(timeout, NotGiven) else timeout
@@ -124,14 +182,24 @@ def _total(response: httpx.Response) -> int | None:
     return int(length) if length is not None and length.isdigit() else None
 
 
-def _transport_error(error: Exception, request: httpx.Request) -> APIConnectionError:
-    if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(request=request)
-    return APIConnectionError(message="Connection error while downloading the export's file.", request=request)
+@contextlib.contextmanager
+def _transport_errors(request: httpx.Request) -> Generator[None, None, None]:
+    """The HTTP library's transport errors as openai's (`APITimeoutError`, `APIConnectionError`)."""
+    try:
+        yield
+    except httpx.TimeoutException as error:
+        raise APITimeoutError(request=request) from error
+    except httpx.TransportError as error:
+        raise APIConnectionError(
+            message="Connection error while downloading the export's file.", request=request
+        ) from error
 
 
 class _Sink:
-    """Where the file goes: a file object, or `<path>.part` renamed to `path` when complete."""
+    """Where the file goes: a file object, or `<path>.part` renamed to `path` when complete.
+
+    A context manager: leaving it on an exception removes the partial file.
+    """
 
     def __init__(self, to: str | os.PathLike[str] | IO[bytes], path: Path | None, progress: ProgressCallback | None):
         self._path = path
@@ -145,10 +213,20 @@ class _Sink:
         self._total: int | None = None
         self.done = 0
 
-    def begin(self, total: int | None) -> None:
-        self._total = total
+    def __enter__(self) -> _Sink:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if kind is not None:
+            self.abort()
+
+    def begin(self, response: httpx.Response) -> None:
+        """The storage host answered with the file: its size (`None` when unknown) goes to `progress`."""
+        self._total = _total(response)
         if self._progress is not None:
-            self._progress(0, total)
+            self._progress(0, self._total)
 
     def write(self, chunk: bytes) -> None:
         self._file.write(chunk)
@@ -181,28 +259,20 @@ def _fetch(
 ) -> Path | int:
     http: httpx.Client = client._client  # pyright: ignore[reportPrivateUsage]
     request = _storage_request(client, url, timeout)
-    sink = _Sink(to, path, progress)
-    try:
-        try:
+    with _Sink(to, path, progress) as sink:
+        with _transport_errors(request):
             response = http.send(request, stream=True, auth=None, follow_redirects=True)
-        except httpx.TransportError as error:
-            raise _transport_error(error, request) from error
         try:
             if not response.is_success:
                 response.read()
                 raise client._make_status_error_from_response(response)  # pyright: ignore[reportPrivateUsage]
-            sink.begin(_total(response))
-            try:
+            sink.begin(response)
+            with _transport_errors(request):
                 for chunk in response.iter_bytes(chunk_size):
                     sink.write(chunk)
-            except httpx.TransportError as error:
-                raise _transport_error(error, request) from error
         finally:
             response.close()
         return sink.finish()
-    except BaseException:
-        sink.abort()
-        raise
 
 
 async def _afetch(
@@ -214,30 +284,23 @@ async def _afetch(
     chunk_size: int,
     timeout: TimeoutArg,
 ) -> Path | int:
+    """`_fetch`, async."""
     http: httpx.AsyncClient = client._client  # pyright: ignore[reportPrivateUsage]
     request = _storage_request(client, url, timeout)
-    sink = _Sink(to, path, progress)
-    try:
-        try:
+    with _Sink(to, path, progress) as sink:
+        with _transport_errors(request):
             response = await http.send(request, stream=True, auth=None, follow_redirects=True)
-        except httpx.TransportError as error:
-            raise _transport_error(error, request) from error
         try:
             if not response.is_success:
                 await response.aread()
                 raise client._make_status_error_from_response(response)  # pyright: ignore[reportPrivateUsage]
-            sink.begin(_total(response))
-            try:
+            sink.begin(response)
+            with _transport_errors(request):
                 async for chunk in response.aiter_bytes(chunk_size):
                     sink.write(chunk)
-            except httpx.TransportError as error:
-                raise _transport_error(error, request) from error
         finally:
             await response.aclose()
         return sink.finish()
-    except BaseException:
-        sink.abort()
-        raise
 
 
 class LogExportsExtras(Generic[ModeT]):
@@ -283,20 +346,15 @@ class LogExportsExtras(Generic[ModeT]):
             ExportFailedError: The export's status is `failed` or `stopped`.
             WaitTimeoutError: Still not finished after `timeout` seconds (the export goes on).
         """
-        check_wait_arguments(timeout, poll_interval)
-        exports = self._parsed()
         clock = self.clock
-        deadline = clock.monotonic() + timeout
+        polls = _Polls(export_id, clock, timeout, poll_interval, on_poll)
+        exports = self._parsed()
         while True:
             export = exports.retrieve(export_id)
-            if on_poll is not None:
-                on_poll(export)
-            if _outcome(export):
+            pause = polls.after(export)
+            if pause is None:
                 return export
-            left = deadline - clock.monotonic()
-            if left <= 0:
-                raise WaitTimeoutError(export_id, timeout, export)
-            clock.sleep(min(poll_interval, left))
+            clock.sleep(pause)
 
     @overload
     def download(
@@ -397,20 +455,12 @@ class LogExportsExtras(Generic[ModeT]):
             APIStatusError: The storage host answered with an error status (the signed URL is not in the message).
             APIConnectionError: The connection to the storage host failed (`APITimeoutError`: it timed out).
         """
-        options: dict[str, Any] = {
-            **undeclared,
-            "extra_headers": extra_headers,
-            "extra_query": extra_query,
-            "extra_body": extra_body,
-            "timeout": timeout,
-        }
+        options: dict[str, Any] = {**undeclared, **_request_keywords(extra_headers, extra_query, extra_body, timeout)}
         if to is None:
-            if progress is not None:
-                raise TypeError("`progress` is only used with `to`")
+            _check_no_file_arguments(progress)
             generated = cast("LogExports[Any]", self)
             return generated._download(export_id, **options)  # pyright: ignore[reportPrivateUsage]
-        path = _check_destination(to)
-        _check_chunk_size(chunk_size)
+        path = _check_file_arguments(to, chunk_size)
         signed = self._parsed()._download(export_id, **options)  # pyright: ignore[reportPrivateUsage]
         return _fetch(self._client, signed.signed_url, to, path, progress, chunk_size, timeout)
 
@@ -480,8 +530,7 @@ class LogExportsExtras(Generic[ModeT]):
             WaitTimeoutError: The export did not finish within `timeout` seconds (it is not cancelled).
         """
         check_wait_arguments(timeout, poll_interval)
-        _check_destination(to)
-        _check_chunk_size(chunk_size)
+        _check_file_arguments(to, chunk_size)
         exports = self._parsed()
         created = exports.create(
             workspace_id=workspace_id, filters=filters, requested_data=requested_data, description=description
@@ -526,20 +575,15 @@ class AsyncLogExportsExtras(Generic[ModeT]):
             ExportFailedError: The export's status is `failed` or `stopped`.
             WaitTimeoutError: Still not finished after `timeout` seconds (the export goes on).
         """
-        check_wait_arguments(timeout, poll_interval)
-        exports = self._parsed()
         clock = self.clock
-        deadline = clock.monotonic() + timeout
+        polls = _Polls(export_id, clock, timeout, poll_interval, on_poll)
+        exports = self._parsed()
         while True:
             export = await exports.retrieve(export_id)
-            if on_poll is not None:
-                on_poll(export)
-            if _outcome(export):
+            pause = polls.after(export)
+            if pause is None:
                 return export
-            left = deadline - clock.monotonic()
-            if left <= 0:
-                raise WaitTimeoutError(export_id, timeout, export)
-            await clock.asleep(min(poll_interval, left))
+            await clock.asleep(pause)
 
     @overload
     def download(
@@ -618,20 +662,12 @@ class AsyncLogExportsExtras(Generic[ModeT]):
         Not itself a coroutine function, so that `with_streaming_response.download(export_id)` stays an async
         context manager; every call without a streamed response mode returns an awaitable.
         """
-        options: dict[str, Any] = {
-            **undeclared,
-            "extra_headers": extra_headers,
-            "extra_query": extra_query,
-            "extra_body": extra_body,
-            "timeout": timeout,
-        }
+        options: dict[str, Any] = {**undeclared, **_request_keywords(extra_headers, extra_query, extra_body, timeout)}
         if to is None:
-            if progress is not None:
-                raise TypeError("`progress` is only used with `to`")
+            _check_no_file_arguments(progress)
             generated = cast("AsyncLogExports[Any]", self)
             return generated._download(export_id, **options)  # pyright: ignore[reportPrivateUsage]
-        path = _check_destination(to)
-        _check_chunk_size(chunk_size)
+        path = _check_file_arguments(to, chunk_size)
         return self._download_to(export_id, to, path, progress, chunk_size, options)
 
     async def _download_to(
@@ -695,8 +731,7 @@ class AsyncLogExportsExtras(Generic[ModeT]):
         See `LogExportsExtras.export_logs`.
         """
         check_wait_arguments(timeout, poll_interval)
-        _check_destination(to)
-        _check_chunk_size(chunk_size)
+        _check_file_arguments(to, chunk_size)
         exports = self._parsed()
         created = await exports.create(
             workspace_id=workspace_id, filters=filters, requested_data=requested_data, description=description

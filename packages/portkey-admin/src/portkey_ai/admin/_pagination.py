@@ -26,7 +26,7 @@ page keeps for the next pages drop the wrappers' marker header: the next pages a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -44,6 +44,7 @@ __all__ = ["AsyncPage", "AsyncPaginator", "PageStyle", "SyncPage", "fetch_page"]
 
 ResponseT = TypeVar("ResponseT")
 ItemT = TypeVar("ItemT")
+ClientT = TypeVar("ClientT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +57,33 @@ class PageStyle:
     items_field: str
 
 
-class _BasePage(Generic[ResponseT, ItemT]):
-    """What sync and async pages share: the parsed response and the arithmetic of the next page."""
+class _BasePage(Generic[ClientT, ResponseT, ItemT]):
+    """What sync and async pages share: the parsed response, the arithmetic of the next page and its request.
+
+    `SyncPage` and `AsyncPage` add only the I/O: `get_next_page` sends the request `_next_request` describes,
+    `iter_pages` and iteration loop over it.
+    """
 
     def __init__(
         self,
         response: ResponseT,
         *,
+        client: ClientT,
+        path: str,
+        model: type[ResponseT],
         style: PageStyle,
         params: Mapping[str, object],
-        observed_size: int | None,
+        options: RequestOptions,
+        observed_size: int | None = None,
     ) -> None:
         self.response: ResponseT = response
         """The whole parsed response of this page."""
+        self._client = client
+        self._path = path
+        self._model = model
         self._style = style
         self._params = dict(params)
+        self._options = options
         self._observed_size = observed_size if observed_size is not None else len(self.data)
 
     @property
@@ -110,49 +123,63 @@ class _BasePage(Generic[ResponseT, ItemT]):
         page_size = size if isinstance(size, int) and size > 0 else self._observed_size
         return (self.page_number - self._style.first_page) * page_size + count < total
 
-    def _next_params(self) -> dict[str, object]:
+    def _next_request(self) -> _PageRequest[ClientT, ResponseT]:
+        """The request of the next page: the same arguments, the page number + 1."""
         if not self.has_next_page():
             raise RuntimeError("there is no next page; check `.has_next_page()` before calling `.get_next_page()`")
-        return {**self._params, self._style.page_param: self.page_number + 1}
+        options: RequestOptions = {
+            **self._options,
+            "params": {**self._params, self._style.page_param: self.page_number + 1},
+        }
+        return _PageRequest(self._client, self._path, self._model, self._style, options, self._observed_size)
 
     @override
     def __repr__(self) -> str:
         return f"{type(self).__name__}(page_number={self.page_number}, data={self.data!r}, total={self.total!r})"
 
 
-class SyncPage(_BasePage[ResponseT, ItemT]):
-    """One page of a paged list; iterating it yields the items of this page and of all the following ones."""
+@dataclass(frozen=True, slots=True)
+class _PageRequest(Generic[ClientT, ResponseT]):
+    """The request of one page (its query in `options["params"]`), and how its response becomes a page."""
 
-    def __init__(
-        self,
-        response: ResponseT,
-        *,
-        client: Portkey,
-        path: str,
-        model: type[ResponseT],
-        style: PageStyle,
-        params: Mapping[str, object],
-        options: RequestOptions,
-        observed_size: int | None = None,
-    ) -> None:
-        super().__init__(response, style=style, params=params, observed_size=observed_size)
-        self._client = client
-        self._path = path
-        self._model = model
-        self._options = options
+    client: ClientT
+    path: str
+    model: type[ResponseT]
+    style: PageStyle
+    options: RequestOptions
+    observed_size: int | None = None
+
+    def parsed_into(self, page: type[_BasePage[ClientT, ResponseT, Any]]) -> RequestOptions:
+        """The options to send: the request's, with a post-parser that builds a `page` from the parsed response.
+
+        A page built under `with_raw_response` / `with_streaming_response` keeps the options without the wrappers'
+        marker header, so the next pages are plain requests.
+        """
+        params: Mapping[str, object] = self.options.get("params", {})
+        kept = without_response_mode(self.options)
+
+        def to_page(response: ResponseT) -> _BasePage[ClientT, ResponseT, Any]:
+            return page(
+                response,
+                client=self.client,
+                path=self.path,
+                model=self.model,
+                style=self.style,
+                params=params,
+                options=kept,
+                observed_size=self.observed_size,
+            )
+
+        merged: dict[str, object] = {**self.options, "post_parser": to_page}
+        return cast("RequestOptions", merged)
+
+
+class SyncPage(_BasePage["Portkey", ResponseT, ItemT]):
+    """One page of a paged list; iterating it yields the items of this page and of all the following ones."""
 
     def get_next_page(self) -> SyncPage[ResponseT, ItemT]:
         """Request the next page (same arguments, page number + 1)."""
-        options: RequestOptions = {**self._options, "params": self._next_params()}
-        page = fetch_page(
-            self._client,
-            self._path,
-            model=self._model,
-            style=self._style,
-            options=options,
-            observed_size=self._observed_size,
-        )
-        return cast("SyncPage[ResponseT, ItemT]", page)
+        return cast("SyncPage[ResponseT, ItemT]", _get(self._next_request()))
 
     def iter_pages(self) -> Iterator[SyncPage[ResponseT, ItemT]]:
         """This page and every following one, each requested when reached."""
@@ -168,76 +195,12 @@ class SyncPage(_BasePage[ResponseT, ItemT]):
             yield from page.data
 
 
-def _with_post_parser(options: RequestOptions, parser: Callable[[Any], object]) -> RequestOptions:
-    merged: dict[str, object] = {**options, "post_parser": parser}
-    return cast("RequestOptions", merged)
-
-
-def fetch_page(
-    client: Portkey,
-    path: str,
-    *,
-    model: type[ResponseT],
-    style: PageStyle,
-    options: RequestOptions,
-    observed_size: int | None = None,
-) -> SyncPage[ResponseT, Any]:
-    """Request one page of a paged list (the operation's query is in `options["params"]`).
-
-    Under `with_raw_response` / `with_streaming_response` this is the raw response, whose `.parse()` is the page.
-    """
-    params: Mapping[str, object] = options.get("params", {})
-    kept = without_response_mode(options)
-
-    def to_page(response: ResponseT) -> SyncPage[ResponseT, Any]:
-        return SyncPage(
-            response,
-            client=client,
-            path=path,
-            model=model,
-            style=style,
-            params=params,
-            options=kept,
-            observed_size=observed_size,
-        )
-
-    page = client.get(path, cast_to=model, options=_with_post_parser(options, to_page))
-    return cast("SyncPage[ResponseT, Any]", page)
-
-
-class AsyncPage(_BasePage[ResponseT, ItemT]):
+class AsyncPage(_BasePage["AsyncPortkey", ResponseT, ItemT]):
     """One page of a paged list (async); `async for` over it yields the items of this and all following pages."""
-
-    def __init__(
-        self,
-        response: ResponseT,
-        *,
-        client: AsyncPortkey,
-        path: str,
-        model: type[ResponseT],
-        style: PageStyle,
-        params: Mapping[str, object],
-        options: RequestOptions,
-        observed_size: int | None = None,
-    ) -> None:
-        super().__init__(response, style=style, params=params, observed_size=observed_size)
-        self._client = client
-        self._path = path
-        self._model = model
-        self._options = options
 
     async def get_next_page(self) -> AsyncPage[ResponseT, ItemT]:
         """Request the next page (same arguments, page number + 1)."""
-        options: RequestOptions = {**self._options, "params": self._next_params()}
-        page = await _fetch_async_page(
-            self._client,
-            self._path,
-            model=self._model,
-            style=self._style,
-            options=options,
-            observed_size=self._observed_size,
-        )
-        return cast("AsyncPage[ResponseT, ItemT]", page)
+        return cast("AsyncPage[ResponseT, ItemT]", await _aget(self._next_request()))
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[ResponseT, ItemT]]:
         """This page and every following one, each requested when reached."""
@@ -254,33 +217,30 @@ class AsyncPage(_BasePage[ResponseT, ItemT]):
                 yield item
 
 
-async def _fetch_async_page(
-    client: AsyncPortkey,
+def _get(request: _PageRequest[Portkey, ResponseT]) -> SyncPage[ResponseT, Any]:
+    page = request.client.get(request.path, cast_to=request.model, options=request.parsed_into(SyncPage))
+    return cast("SyncPage[ResponseT, Any]", page)
+
+
+async def _aget(request: _PageRequest[AsyncPortkey, ResponseT]) -> AsyncPage[ResponseT, Any]:
+    page = await request.client.get(request.path, cast_to=request.model, options=request.parsed_into(AsyncPage))
+    return cast("AsyncPage[ResponseT, Any]", page)
+
+
+def fetch_page(
+    client: Portkey,
     path: str,
     *,
     model: type[ResponseT],
     style: PageStyle,
     options: RequestOptions,
     observed_size: int | None = None,
-) -> AsyncPage[ResponseT, Any]:
-    """Request one page of a paged list, async (the raw response under the raw and streamed wrappers)."""
-    params: Mapping[str, object] = options.get("params", {})
-    kept = without_response_mode(options)
+) -> SyncPage[ResponseT, Any]:
+    """Request one page of a paged list (the operation's query is in `options["params"]`).
 
-    def to_page(response: ResponseT) -> AsyncPage[ResponseT, Any]:
-        return AsyncPage(
-            response,
-            client=client,
-            path=path,
-            model=model,
-            style=style,
-            params=params,
-            options=kept,
-            observed_size=observed_size,
-        )
-
-    page = await client.get(path, cast_to=model, options=_with_post_parser(options, to_page))
-    return cast("AsyncPage[ResponseT, Any]", page)
+    Under `with_raw_response` / `with_streaming_response` this is the raw response, whose `.parse()` is the page.
+    """
+    return _get(_PageRequest(client, path, model, style, options, observed_size))
 
 
 class AsyncPaginator(Awaitable["AsyncPage[ResponseT, ItemT]"], Generic[ResponseT, ItemT]):
@@ -302,9 +262,7 @@ class AsyncPaginator(Awaitable["AsyncPage[ResponseT, ItemT]"], Generic[ResponseT
         self._options = options
 
     async def _first_page(self) -> AsyncPage[ResponseT, ItemT]:
-        page = await _fetch_async_page(
-            self._client, self._path, model=self._model, style=self._style, options=self._options
-        )
+        page = await _aget(_PageRequest(self._client, self._path, self._model, self._style, self._options))
         return cast("AsyncPage[ResponseT, ItemT]", page)
 
     @override
