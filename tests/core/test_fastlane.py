@@ -27,6 +27,7 @@ import pydantic
 import pytest
 import typing_extensions
 from openai import NOT_GIVEN, NotGiven, omit
+from openai._base_client import BaseClient
 from openai._utils import maybe_transform as openai_transform
 from openai._utils._transform import PropertyInfo
 from openai.resources import Completions as LegacyCompletions, Embeddings
@@ -593,3 +594,32 @@ def test_the_lane_keeps_openai_s_argument_checks() -> None:
     client = Portkey(api_key="pk", base_url="http://gateway.test/v1")
     with pytest.raises(TypeError, match="Missing required arguments"):
         client.chat.completions.create()  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    "base_url", ["http://gateway.test/v1", "http://gateway.test/v1/", "http://gateway.test", "https://g.test:8443/a/b"]
+)
+def test_the_lane_urls_are_openai_s(is_async: bool, base_url: str) -> None:
+    client = make_client(is_async, Script(), api_key="pk", base_url=base_url)
+    for path in [*sorted(fastlane.LANE_PATHS), "/models", "https://elsewhere.test/x"]:
+        first = client._prepare_url(path)  # pyright: ignore[reportPrivateUsage]
+        assert first == BaseClient._prepare_url(client, path)  # pyright: ignore[reportPrivateUsage]
+        assert (client._prepare_url(path) is first) is (path in fastlane.LANE_PATHS)  # pyright: ignore[reportPrivateUsage]
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_a_new_base_url_is_used_at_once(is_async: bool) -> None:
+    script = Script([answer])
+    client = make_client(is_async, script, api_key="pk")
+    await _send(client, plain("chat", "chat.completions.create", messages=USER))
+    client.base_url = httpx.URL("http://other.test/v2")
+    await _send(client, plain("chat", "chat.completions.create", messages=USER))
+    copy = client.with_options(base_url="http://third.test/v3")
+    await _send(copy, plain("chat", "chat.completions.create", messages=USER))
+    urls = [str(request.url) for request in script.requests]
+    assert urls == [
+        "http://gateway.test/v1/chat/completions",
+        "http://other.test/v2/chat/completions",
+        "http://third.test/v3/chat/completions",
+    ]

@@ -27,10 +27,12 @@ from typing import Any, Final, TypeVar, cast
 from openai import NotGiven, Omit
 from openai._utils import async_maybe_transform, maybe_transform
 
-__all__ = ["LANE_METHODS", "lane_function", "plain_body"]
+__all__ = ["LANE_METHODS", "LANE_PATHS", "lane_function", "plain_body"]
 
 LANE_METHODS: Final = frozenset({"chat.completions.create", "completions.create", "embeddings.create"})
 """The methods that take the lane, by path from the client."""
+LANE_PATHS: Final = frozenset({"/chat/completions", "/completions", "/embeddings"})
+"""The URLs they post to, whose merge with the base URL the clients remember (`_hooks._prepare_url`)."""
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _SCALARS: Final = frozenset({str, int, float, bool, type(None)})
