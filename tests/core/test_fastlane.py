@@ -87,7 +87,10 @@ def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=events, headers={"content-type": "text/event-stream"})
     body: object = CHAT_COMPLETION
     if path.endswith("/embeddings"):
-        body = EMBEDDINGS
+        base64 = typing.cast("dict[str, object]", sent).get("encoding_format") == "base64"
+        body = (
+            EMBEDDINGS if base64 else {**EMBEDDINGS, "data": [{"object": "embedding", "index": 0, "embedding": [0.5]}]}
+        )
     elif not path.endswith("/chat/completions"):
         body = COMPLETION
     return httpx.Response(200, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
@@ -623,3 +626,34 @@ async def test_a_new_base_url_is_used_at_once(is_async: bool) -> None:
         "http://other.test/v2/chat/completions",
         "http://third.test/v3/chat/completions",
     ]
+
+
+def _streamed(case: Case) -> Case:
+    return made(f"{case.id}, streamed", case.path, True, lambda: {**case.kwargs(), "stream": True})
+
+
+_EVERY_PARAMETER = [case for case in CORPUS if case.id.endswith(":all")]
+ALL_PARAMETERS = _EVERY_PARAMETER + [_streamed(case) for case in _EVERY_PARAMETER if case.path != "embeddings.create"]
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("case", ALL_PARAMETERS, ids=[case.id for case in ALL_PARAMETERS])
+async def test_the_lane_equals_openai_s_own_method(is_async: bool, case: Case) -> None:
+    """Against openai's method itself (not rebound, no adapter), with arguments the adapter leaves unchanged."""
+    scripts = [Script([answer]), Script([answer])]
+    clients = [make_client(is_async, script, api_key="pk", trace_id="t") for script in scripts]
+    await _send(clients[0], case)
+    resource: Any = clients[1]
+    for name in case.path.split(".")[:-1]:
+        resource = getattr(resource, name)
+    openai_class: Any = type(resource).__mro__[1]
+    result = openai_class.create(resource, **case.kwargs())
+    if inspect.isawaitable(result):
+        result = await result
+    fast, slow = scripts[0].last, scripts[1].last
+    assert (fast.method, fast.url, fast.headers.multi_items(), fast.content) == (
+        slow.method,
+        slow.url,
+        slow.headers.multi_items(),
+        slow.content,
+    )
