@@ -331,12 +331,19 @@ def _adapted_class(cls: type[Any], path: str) -> type[Any]:
             if isinstance(value, cached_property):
                 namespace[name] = adapting_property(value.func, f"{path}.{name}")
             elif inspect.isfunction(value):
-                namespace[name] = _wrap(value, OFFICIAL.get(f"{path}.{name}"))
+                namespace[name] = _wrap(_in_lane(value, f"{path}.{name}"), OFFICIAL.get(f"{path}.{name}"))
     for name, func in _added_methods(path, _is_async_resource(cls)).items():
         namespace[name] = _wrap(func, OFFICIAL.get(f"{path}.{name}"))
     adapted = type(cls.__name__, (cls,), namespace)
     _adapted[key] = adapted
     return adapted
+
+
+def _in_lane(func: Callable[..., Any], path: str) -> Callable[..., Any]:
+    """`func` (the method at `path`) in the fast lane of `_fastlane.py` (DECISIONS 23) where it has one."""
+    from ._fastlane import LANE_METHODS, lane_function
+
+    return lane_function(func) if path in LANE_METHODS else func
 
 
 def _is_async_resource(cls: type[Any]) -> bool:

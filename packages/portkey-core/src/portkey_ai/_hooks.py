@@ -51,6 +51,7 @@ from ._exceptions import (
     RequestTimeoutError,
 )
 from ._extensions import PROVIDED_BY, find_factory, missing
+from ._fastlane import LANE_PATHS
 from ._http import httpx
 from ._options import (
     OPTION_SPECS,
@@ -110,6 +111,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
     _portkey_options: PortkeyOptions
     _portkey_user_headers: dict[str, str]
     _portkey_settings: Settings
+    _portkey_lane_urls: dict[str, tuple[httpx.URL, httpx.URL]]
     api_key: str
     calculate_audio_duration: bool
     websocket_base_url: str | httpx.URL | None
@@ -132,6 +134,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
             if hasattr(self, attribute):
                 setattr(self, attribute, cleared)
         self._custom_headers = cast(dict[str, str], protect_headers({**setup.portkey_headers, **setup.user_headers}))
+        self._portkey_lane_urls = {}
         if isinstance(self._client, httpx.Client):
             SYNC_HTTP_CLIENTS.add(self._client)
         _deadline.install(self._client)
@@ -211,6 +214,20 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
             if duration is not None:
                 options.headers = {**(headers or {}), AUDIO_DURATION_HEADER: duration}
         return super()._build_request(options, retries_taken=retries_taken)
+
+    @override
+    def _prepare_url(self, url: str) -> httpx.URL:
+        """openai's URL merge; for the fast lane's endpoints remembered per base URL (an `httpx.URL` is immutable;
+        setting `base_url` makes a new one), which saves parsing the same URL on every request."""
+        if url not in LANE_PATHS:
+            return super()._prepare_url(url)
+        base = self._base_url
+        known = self._portkey_lane_urls.get(url)
+        if known is not None and known[0] is base:
+            return known[1]
+        prepared = super()._prepare_url(url)
+        self._portkey_lane_urls[url] = (base, prepared)
+        return prepared
 
     def _clamp_to_deadline(self, request: httpx.Request) -> Call | None:
         """The call in progress; with a deadline, every timeout of `request` is cut to the time left."""
