@@ -6,8 +6,10 @@ every environment the suite creates. Every response is checked (content, chunk c
 fast by failing.
 
 Spec keys: `contender` (`ours`, `official`, `openai`, `httpx2`), `metric` (`first_request`, `session`, `memory`,
-`profile`, `info`), `base_url`, `custom_host` (gateway mode), `answer`, `stream_text`, `stream_chunks` and the
-metric's sizes (`chat_n`, `stream_n`, `throughput_n`, `concurrency`, `checkpoint`, ...).
+`profile`, `info`), `base_url`, `custom_host` (gateway mode), the expected answers (`answer`, `stream_text`,
+`stream_chunks`, `tool_name`, `tool_arguments`, `usage_stream_text`, `usage_stream_chunks`, `usage_total_tokens`) and
+the metric's sizes (`chat_n`, `stream_n`, `tool_n`, `usage_stream_n`, `throughput_n`, `concurrency`, `checkpoint`,
+...).
 """
 
 from __future__ import annotations
@@ -38,6 +40,43 @@ MESSAGES = [
     {"role": "system", "content": "You are a terse assistant."},
     {"role": "user", "content": "Say something about gateways."},
 ]
+TOOL_MESSAGES = [
+    {"role": "system", "content": "You answer with the tools you are given."},
+    {"role": "user", "content": "What is the weather in Paris, in Celsius?"},
+]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "The current weather in a city.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "city": {"type": "string", "description": "The city, e.g. Paris"},
+                    "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                },
+                "required": ["city"],
+                "additionalProperties": False,
+            },
+            "strict": True,
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "get_time",
+            "description": "The local time in a city.",
+            "parameters": {
+                "type": "object",
+                "properties": {"city": {"type": "string"}},
+                "required": ["city"],
+            },
+        },
+    },
+]
+TOOL_CHOICE = {"type": "function", "function": {"name": "get_weather"}}
+USAGE = {"include_usage": True}
 
 IMPORTS = {
     "ours": "import portkey_ai",
@@ -72,6 +111,15 @@ class Contender:
         """One streamed chat completion; returns the number of chunks and the concatenated content."""
         raise NotImplementedError
 
+    def tool_chat(self, client: Any) -> tuple[str, str]:
+        """One chat completion with `tools` and `tool_choice`; returns the called function's name and arguments."""
+        raise NotImplementedError
+
+    def usage_stream(self, client: Any) -> tuple[int, str, int]:
+        """One streamed chat completion with `stream_options={"include_usage": True}`; returns the number of chunks,
+        the concatenated content and the `usage.total_tokens` of the last chunk."""
+        raise NotImplementedError
+
     async def achat(self, client: Any) -> str:
         """One chat completion on the asynchronous client."""
         raise NotImplementedError
@@ -103,6 +151,28 @@ class _OpenAIShaped(Contender):
             if content:
                 parts.append(content)
         return count, "".join(parts)
+
+    @override
+    def tool_chat(self, client: Any) -> tuple[str, str]:
+        completion = client.chat.completions.create(
+            model=MODEL, messages=TOOL_MESSAGES, tools=TOOLS, tool_choice=TOOL_CHOICE
+        )
+        function = completion.choices[0].message.tool_calls[0].function
+        return str(function.name), str(function.arguments)
+
+    @override
+    def usage_stream(self, client: Any) -> tuple[int, str, int]:
+        count = 0
+        total = 0
+        parts: list[str] = []
+        stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True, stream_options=USAGE)
+        for chunk in stream:
+            count += 1
+            if chunk.choices and chunk.choices[0].delta.content:
+                parts.append(chunk.choices[0].delta.content)
+            if chunk.usage is not None:
+                total = chunk.usage.total_tokens
+        return count, "".join(parts), total
 
     @override
     async def achat(self, client: Any) -> str:
@@ -200,19 +270,39 @@ class RawHttpx2(Contender):
 
     @override
     def stream(self, client: Any) -> tuple[int, str]:
+        count, text, _ = self._stream(client, {"model": MODEL, "messages": MESSAGES, "stream": True})
+        return count, text
+
+    @override
+    def usage_stream(self, client: Any) -> tuple[int, str, int]:
+        return self._stream(client, {"model": MODEL, "messages": MESSAGES, "stream": True, "stream_options": USAGE})
+
+    def _stream(self, client: Any, body: dict[str, Any]) -> tuple[int, str, int]:
         count = 0
+        total = 0
         parts: list[str] = []
-        body = {"model": MODEL, "messages": MESSAGES, "stream": True}
         with client.stream("POST", "/chat/completions", json=body) as response:
             response.raise_for_status()
             for line in response.iter_lines():
                 if not line.startswith("data: ") or line == "data: [DONE]":
                     continue
                 count += 1
-                content = json.loads(line[6:])["choices"][0]["delta"].get("content")
-                if content:
-                    parts.append(content)
-        return count, "".join(parts)
+                chunk = json.loads(line[6:])
+                if chunk["choices"]:
+                    content = chunk["choices"][0]["delta"].get("content")
+                    if content:
+                        parts.append(content)
+                if chunk.get("usage") is not None:
+                    total = chunk["usage"]["total_tokens"]
+        return count, "".join(parts), total
+
+    @override
+    def tool_chat(self, client: Any) -> tuple[str, str]:
+        body = {"model": MODEL, "messages": TOOL_MESSAGES, "tools": TOOLS, "tool_choice": TOOL_CHOICE}
+        response = client.post("/chat/completions", json=body)
+        response.raise_for_status()
+        function = response.json()["choices"][0]["message"]["tool_calls"][0]["function"]
+        return str(function["name"]), str(function["arguments"])
 
     @override
     async def achat(self, client: Any) -> str:
@@ -301,6 +391,29 @@ def _stream(contender: Contender, client: Any, spec: dict[str, Any]) -> dict[str
     return {"stream_wall_per_chunk": wall / chunks, "stream_cpu_per_chunk": cpu / chunks}
 
 
+def _tool_chat(contender: Contender, client: Any, spec: dict[str, Any]) -> dict[str, float]:
+    expected = (spec["tool_name"], spec["tool_arguments"])
+    for _ in range(spec["tool_warmup"]):
+        _check("tool call", contender.tool_chat(client), expected)
+    n: int = spec["tool_n"]
+    results: list[tuple[str, str]] = []
+    wall, cpu = _timed(lambda: results.extend(contender.tool_chat(client) for _ in range(n)))
+    _check("tool calls", set(results), {expected})
+    return {"tool_chat_wall_per_request": wall / n, "tool_chat_cpu_per_request": cpu / n}
+
+
+def _usage_stream(contender: Contender, client: Any, spec: dict[str, Any]) -> dict[str, float]:
+    expected = (spec["usage_stream_chunks"], spec["usage_stream_text"], spec["usage_total_tokens"])
+    for _ in range(spec["usage_stream_warmup"]):
+        _check("stream with usage", contender.usage_stream(client), expected)
+    n: int = spec["usage_stream_n"]
+    results: list[tuple[int, str, int]] = []
+    wall, cpu = _timed(lambda: results.extend(contender.usage_stream(client) for _ in range(n)))
+    _check("streams with usage", set(results), {expected})
+    chunks = n * spec["usage_stream_chunks"]
+    return {"usage_stream_wall_per_chunk": wall / chunks, "usage_stream_cpu_per_chunk": cpu / chunks}
+
+
 def _throughput(contender: Contender, spec: dict[str, Any], profiler: Any = None) -> dict[str, float]:
     """`throughput_n` requests on a new asynchronous client, `concurrency` in flight, after one untimed wave."""
     import asyncio
@@ -336,10 +449,13 @@ def _throughput(contender: Contender, spec: dict[str, Any], profiler: Any = None
 
 
 def session(contender: Contender, spec: dict[str, Any]) -> dict[str, Any]:
-    """Client construction, sequential chat, streaming and async throughput, in one process (one import)."""
+    """Client construction, sequential chat, streaming, tool calls, streams with usage and async throughput, in one
+    process (one import)."""
     client, results = _construct(contender, spec)
     results.update(_chat(contender, client, spec))
     results.update(_stream(contender, client, spec))
+    results.update(_tool_chat(contender, client, spec))
+    results.update(_usage_stream(contender, client, spec))
     contender.close(client)
     results.update(_construct_repeated(contender, spec["construct_n"]))
     results.update(_throughput(contender, spec))
@@ -368,17 +484,29 @@ def memory(contender: Contender, spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def profile(contender: Contender, spec: dict[str, Any]) -> dict[str, Any]:
-    """cProfile of one `workload` (`chat`, `stream` or `throughput`), stats written to `profile_path`."""
+    """cProfile of one `workload`, stats written to `profile_path`: `first_request` (import, client and one chat
+    request in this fresh process), `chat`, `stream`, `tools`, `usage_stream` (`n` of them after `warmup`) or
+    `throughput`."""
     import cProfile
 
     profiler = cProfile.Profile()
     workload: str = spec["workload"]
     results: dict[str, Any] = {}
-    if workload == "throughput":
+    if workload == "first_request":
+        profiler.enable()
+        contender.chat(contender.sync_client())
+        profiler.disable()
+    elif workload == "throughput":
         results.update(_throughput(contender, spec, profiler))
     else:
         client = contender.sync_client()
-        work: Callable[[Any], object] = contender.stream if workload == "stream" else contender.chat
+        operations: dict[str, Callable[[Any], object]] = {
+            "chat": contender.chat,
+            "stream": contender.stream,
+            "tools": contender.tool_chat,
+            "usage_stream": contender.usage_stream,
+        }
+        work = operations[workload]
         for _ in range(spec["warmup"]):
             work(client)
         n: int = spec["n"]

@@ -1,8 +1,9 @@
 """`python -m bench --profile`: where our client's time goes on its hot paths.
 
-Runs sequential chat and streaming under cProfile in our client's environment (and, for comparison, in the plain
-openai one), against the bench server, then groups self time by where the code lives (openai, our hooks, pydantic,
-the HTTP stack, the standard library, C built-ins) and lists the top functions by cumulative and by own time. It also
+Runs the first request of a fresh process (import and client included), sequential chat, tool-calling chat,
+streaming, streaming with usage and async throughput under cProfile in our client's environment (and, for
+comparison, in the plain openai one), against the bench server, then groups self time by where the code lives
+(openai, our hooks, pydantic, the HTTP stack, the standard library, C built-ins) and lists the top functions by cumulative and by own time. It also
 runs `bench/micro.py`, which times single steps (response model construction, pydantic-core JSON validation, our
 per-response header attachment, our per-request header checks). Everything is written to
 `bench/results/profile-*.txt` and `bench/results/micro.json`; the summary goes to stdout.
@@ -26,11 +27,22 @@ __all__ = ["categorise", "main"]
 RESULTS_DIR: Final = envs.REPO_ROOT / "bench" / "results"
 MICRO: Final = Path(__file__).resolve().parent / "micro.py"
 _WORKLOADS: Final = {
+    "first_request": {"n": 1},
     "chat": {"n": 2000, "warmup": 100},
+    "tools": {"n": 1000, "warmup": 50},
     "stream": {"n": 200, "warmup": 10},
+    "usage_stream": {"n": 100, "warmup": 5},
     "throughput": {"n": 1000, "throughput_n": 1000, "concurrency": 100},
 }
-_UNITS: Final = {"chat": "requests", "stream": "streams", "throughput": "async requests, 100 in flight"}
+_UNITS: Final = {
+    "first_request": "process: import, client, one chat request",
+    "chat": "requests",
+    "tools": "tool-calling requests",
+    "stream": "streams",
+    "usage_stream": "streams with usage",
+    "throughput": "async requests, 100 in flight",
+}
+_CHUNKS: Final = {"stream": server.STREAM_CHUNKS, "usage_stream": server.USAGE_STREAM_CHUNKS}
 _TOP: Final = 30
 
 _CATEGORIES: Final = (
@@ -151,12 +163,12 @@ def main(*, log: Callable[[str], None]) -> int:
                     "profile_path": str(path),
                     "base_url": endpoint.base_url,
                     "custom_host": endpoint.custom_host,
-                    "answer": server.ANSWER,
+                    **runner.EXPECTED,
                     **sizes,
                 }
                 runner.run_child(prepared[name], spec)
-                calls = sizes["n"] * (server.STREAM_CHUNKS if workload == "stream" else 1)
-                per = "chunk" if workload == "stream" else "request"
+                calls = sizes["n"] * _CHUNKS.get(workload, 1)
+                per = "chunk" if workload in _CHUNKS else "request"
                 title = f"{name}: {workload} ({sizes['n']} {_UNITS[workload]}; per {per})"
                 text = _report(path, title, calls)
                 (RESULTS_DIR / f"profile-{name}-{workload}.txt").write_text(text)

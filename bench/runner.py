@@ -25,9 +25,30 @@ from . import server
 from .envs import REPO_ROOT, Environment
 from .metrics import Measurement, Mode
 
-__all__ = ["CHILD", "Endpoint", "ProcessResult", "bench_endpoint", "child_env", "run_child", "run_process", "sample"]
+__all__ = [
+    "CHILD",
+    "EXPECTED",
+    "Endpoint",
+    "ProcessResult",
+    "bench_endpoint",
+    "child_env",
+    "run_child",
+    "run_process",
+    "sample",
+]
 
 CHILD: Final = Path(__file__).resolve().parent / "child.py"
+EXPECTED: Final = {
+    "answer": server.ANSWER,
+    "stream_text": server.STREAM_TEXT,
+    "stream_chunks": server.STREAM_CHUNKS,
+    "tool_name": server.TOOL_NAME,
+    "tool_arguments": server.TOOL_ARGUMENTS,
+    "usage_stream_text": server.USAGE_STREAM_TEXT,
+    "usage_stream_chunks": server.USAGE_STREAM_CHUNKS,
+    "usage_total_tokens": server.USAGE_TOTAL_TOKENS,
+}
+"""What the bench server answers, which every child checks (spec keys of `bench/child.py`)."""
 _CHILD_TIMEOUT: Final = 600.0
 _SERVER_START_TIMEOUT: Final = 60.0
 _STRIPPED_ENV_PREFIXES: Final = ("PORTKEY_", "OPENAI_")
@@ -119,9 +140,7 @@ def sample(measurement: Measurement, environment: Environment, endpoint: Endpoin
         "metric": measurement.key,
         "base_url": endpoint.base_url,
         "custom_host": endpoint.custom_host,
-        "answer": server.ANSWER,
-        "stream_text": server.STREAM_TEXT,
-        "stream_chunks": server.STREAM_CHUNKS,
+        **EXPECTED,
         **measurement.sizes[mode],
     }
     result, values = run_child(environment, spec)

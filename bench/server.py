@@ -7,7 +7,10 @@ its own process (`python -m bench.server`), so none of its CPU time is counted a
 Routes (anything else is a 404 in OpenAI's error shape):
 
 - `POST /v1/chat/completions`: a `ChatCompletion`, or, when the body contains `"stream": true`, a server-sent event
-  stream of `STREAM_CHUNKS` `ChatCompletionChunk` events and `[DONE]`, in chunked transfer encoding.
+  stream of `STREAM_CHUNKS` `ChatCompletionChunk` events and `[DONE]`, in chunked transfer encoding. A request with
+  `"tools"` gets a `ChatCompletion` whose message calls `TOOL_NAME` with `TOOL_ARGUMENTS`; a stream with
+  `"include_usage": true` gets `USAGE_STREAM_CHUNKS` events, the last one with no choices and the `usage`
+  (`USAGE_TOTAL_TOKENS`), then `[DONE]`.
 - `GET /`: `ok` (the readiness probe).
 
 Every chat response carries `x-portkey-*` headers like the gateway's, so clients that expose them do their work.
@@ -32,7 +35,22 @@ else:
         return function
 
 
-__all__ = ["ANSWER", "RESPONSE_HEADERS", "STREAM_CHUNKS", "STREAM_TEXT", "completion_body", "main", "stream_events"]
+__all__ = [
+    "ANSWER",
+    "RESPONSE_HEADERS",
+    "STREAM_CHUNKS",
+    "STREAM_TEXT",
+    "TOOL_ARGUMENTS",
+    "TOOL_NAME",
+    "USAGE_STREAM_CHUNKS",
+    "USAGE_STREAM_TEXT",
+    "USAGE_TOTAL_TOKENS",
+    "completion_body",
+    "main",
+    "stream_events",
+    "tool_call_body",
+    "usage_stream_events",
+]
 
 STREAM_CHUNKS: Final = 50
 """Events in one chat stream (role, 48 content pieces, finish)."""
@@ -46,6 +64,22 @@ ANSWER: Final = (
 _PIECES: Final = tuple(f" word{index}" for index in range(STREAM_CHUNKS - 2))
 STREAM_TEXT: Final = "".join(_PIECES)
 """The concatenated content of one chat stream."""
+
+USAGE_STREAM_CHUNKS: Final = 100
+"""Events in one chat stream with usage (role, 97 content pieces, finish, the usage event)."""
+
+_USAGE_PIECES: Final = tuple(f" token{index}" for index in range(USAGE_STREAM_CHUNKS - 3))
+USAGE_STREAM_TEXT: Final = "".join(_USAGE_PIECES)
+"""The concatenated content of one chat stream with usage."""
+
+USAGE_TOTAL_TOKENS: Final = 140
+"""`usage.total_tokens` of the last event of a stream with usage."""
+
+TOOL_NAME: Final = "get_weather"
+"""The function the tool-calling answer calls."""
+
+TOOL_ARGUMENTS: Final = '{"city":"Paris","unit":"celsius"}'
+"""Its arguments (a JSON string, as the API sends them)."""
 
 _CREATED: Final = 1_700_000_000
 RESPONSE_HEADERS: Final = (
@@ -96,24 +130,81 @@ def completion_body() -> bytes:
     return _dumps(body)
 
 
+def tool_call_body() -> bytes:
+    """The JSON body of the chat completion answering a request with `tools`: one call of `TOOL_NAME`."""
+    body = json.loads(completion_body())
+    body["choices"] = [
+        {
+            "index": 0,
+            "message": {
+                "role": "assistant",
+                "content": None,
+                "refusal": None,
+                "annotations": [],
+                "tool_calls": [
+                    {
+                        "id": "call_bench0123456789",
+                        "type": "function",
+                        "function": {"name": TOOL_NAME, "arguments": TOOL_ARGUMENTS},
+                    }
+                ],
+            },
+            "logprobs": None,
+            "finish_reason": "tool_calls",
+        }
+    ]
+    body["usage"].update({"prompt_tokens": 79, "completion_tokens": 18, "total_tokens": 97})
+    return _dumps(body)
+
+
+def _event(choices: list[dict[str, object]], extra: dict[str, object]) -> bytes:
+    payload: dict[str, object] = {
+        "id": "chatcmpl-bench0123456789",
+        "object": "chat.completion.chunk",
+        "created": _CREATED,
+        "model": "gpt-4o-mini-2024-07-18",
+        "service_tier": "default",
+        "system_fingerprint": "fp_bench",
+        "choices": choices,
+        **extra,
+    }
+    return b"data: " + _dumps(payload) + b"\n\n"
+
+
+def _chunk(delta: dict[str, object], finish: str | None = None, extra: dict[str, object] | None = None) -> bytes:
+    choice: dict[str, object] = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+    return _event([choice], extra or {})
+
+
 def stream_events() -> list[bytes]:
     """The server-sent events of one chat stream, `[DONE]` last."""
+    events = [_chunk({"role": "assistant", "content": "", "refusal": None})]
+    events.extend(_chunk({"content": piece}) for piece in _PIECES)
+    events.append(_chunk({}, "stop"))
+    events.append(b"data: [DONE]\n\n")
+    return events
 
-    def chunk(delta: dict[str, object], finish: str | None = None) -> bytes:
-        payload = {
-            "id": "chatcmpl-bench0123456789",
-            "object": "chat.completion.chunk",
-            "created": _CREATED,
-            "model": "gpt-4o-mini-2024-07-18",
-            "service_tier": "default",
-            "system_fingerprint": "fp_bench",
-            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
-        }
-        return b"data: " + _dumps(payload) + b"\n\n"
 
-    events = [chunk({"role": "assistant", "content": "", "refusal": None})]
-    events.extend(chunk({"content": piece}) for piece in _PIECES)
-    events.append(chunk({}, "stop"))
+def usage_stream_events() -> list[bytes]:
+    """The events of one chat stream with `stream_options={"include_usage": True}`: `USAGE_STREAM_CHUNKS` events,
+    the last with no choices and the token usage, then `[DONE]`."""
+    no_usage: dict[str, object] = {"usage": None}  # every event but the last, as OpenAI sends them
+    events = [_chunk({"role": "assistant", "content": "", "refusal": None}, extra=no_usage)]
+    events.extend(_chunk({"content": piece}, extra=no_usage) for piece in _USAGE_PIECES)
+    events.append(_chunk({}, "stop", extra=no_usage))
+    usage: dict[str, object] = {
+        "prompt_tokens": 43,
+        "completion_tokens": USAGE_TOTAL_TOKENS - 43,
+        "total_tokens": USAGE_TOTAL_TOKENS,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+    events.append(_event([], {"usage": usage}))
     events.append(b"data: [DONE]\n\n")
     return events
 
@@ -141,6 +232,8 @@ def _error(status: str, message: str) -> bytes:
 
 _CHAT = _plain("200 OK", "application/json", completion_body(), RESPONSE_HEADERS)
 _STREAM = _chunked(stream_events())
+_TOOL_CALL = _plain("200 OK", "application/json", tool_call_body(), RESPONSE_HEADERS)
+_USAGE_STREAM = _chunked(usage_stream_events())
 _OK = _plain("200 OK", "text/plain", b"ok")
 _NOT_FOUND = _error("404 Not Found", "bench server: unknown route")
 _BAD_REQUEST = _error("400 Bad Request", "bench server: unsupported request framing")
@@ -192,7 +285,11 @@ class _Connection(asyncio.Protocol):
             if self._required is not None and self._required not in head:
                 return _error("400 Bad Request", "bench server: the request lacks the required Portkey header")
             if b'"stream":true' in body or b'"stream": true' in body:
+                if b'"include_usage":true' in body or b'"include_usage": true' in body:
+                    return _USAGE_STREAM
                 return _STREAM
+            if b'"tools":' in body:
+                return _TOOL_CALL
             return _CHAT
         if head.startswith(b"get / "):
             return _OK

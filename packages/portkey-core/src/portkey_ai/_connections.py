@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import types
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import cast
 
 from typing_extensions import override
@@ -51,8 +52,27 @@ def _forget_inherited_connections() -> None:
                 pool._optional_thread_lock = type(lock)()  # pyright: ignore[reportAttributeAccessIssue]
 
 
+def _call_referent(target: weakref.ref[Callable[[], None]]) -> None:
+    function = target()
+    if function is not None:
+        function()
+
+
+def _detached(function: Callable[[], None]) -> Callable[[], None]:
+    """`function` called through a weak reference by a function whose globals are empty.
+
+    `os.register_at_fork` keeps its callbacks until the very end of interpreter shutdown, and with a callback the
+    globals of its module and all they reach: measured, about 10 ms more CPU at the exit of every process that
+    imports the client (2 % of a one-request process). This wrapper reaches nothing.
+    """
+    after_fork = types.FunctionType(
+        _call_referent.__code__, {"__builtins__": {}}, function.__name__, (weakref.ref(function),)
+    )
+    return cast("Callable[[], None]", after_fork)
+
+
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_inherited_connections)
+    os.register_at_fork(after_in_child=_detached(_forget_inherited_connections))
 
 _EVENT_LOOPS: weakref.WeakKeyDictionary[httpx.AsyncClient, weakref.ref[asyncio.AbstractEventLoop]] = (
     weakref.WeakKeyDictionary()

@@ -37,6 +37,10 @@ def _clamp(timeout: float | None, error: _Op) -> float | None:
     deadline = None if call is None else call.deadline
     if deadline is None:
         return timeout
+    return _cut(timeout, deadline, error)
+
+
+def _cut(timeout: float | None, deadline: float, error: _Op) -> float | None:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise error("the total timeout of the call has passed")
@@ -47,13 +51,20 @@ class _Stream(httpcore.NetworkStream):
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
 
+    # read and write inline `_clamp`'s test: without a deadline (no `total_timeout`) they only add one frame.
     @override
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+        call = CALL.get()
+        if call is not None and call.deadline is not None:
+            timeout = _cut(timeout, call.deadline, httpcore.ReadTimeout)
+        return self._stream.read(max_bytes, timeout)
 
     @override
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+        call = CALL.get()
+        if call is not None and call.deadline is not None:
+            timeout = _cut(timeout, call.deadline, httpcore.WriteTimeout)
+        self._stream.write(buffer, timeout)
 
     @override
     def close(self) -> None:
@@ -105,11 +116,17 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
 
     @override
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+        call = CALL.get()
+        if call is not None and call.deadline is not None:
+            timeout = _cut(timeout, call.deadline, httpcore.ReadTimeout)
+        return await self._stream.read(max_bytes, timeout)
 
     @override
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+        call = CALL.get()
+        if call is not None and call.deadline is not None:
+            timeout = _cut(timeout, call.deadline, httpcore.WriteTimeout)
+        await self._stream.write(buffer, timeout)
 
     @override
     async def aclose(self) -> None:

@@ -9,8 +9,8 @@ it, which the clients hand out for every secret they hold (`portkey.virtual_key`
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache, lru_cache
 from typing import cast
 
 from typing_extensions import override
@@ -169,60 +169,59 @@ def is_secret_name(name: str) -> bool:
 # -- value shapes -------------------------------------------------------------------------------------------------
 
 _TOKEN68 = r"[A-Za-z0-9\-._~+/]+=*"
-_SHAPES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (markers, re.compile(pattern))
-    for markers, pattern in (
-        (("PRIVATE KEY-----",), r"-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|\Z)"),
-        (("sk-", "rk-", "pk-"), r"\b(?:sk|rk|pk)-(?:[A-Za-z0-9]+-)*[A-Za-z0-9_\-]{16,}"),
-        (("_live_", "_test_"), r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"),
-        (("AKIA", "ASIA"), r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-        (("AIza",), r"\bAIza[0-9A-Za-z_\-]{30,}"),
-        (
-            ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-            r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})",
-        ),
-        (("xox",), r"\bxox[abprs]-[A-Za-z0-9\-]{10,}"),
-        (("hf_", "gsk_", "r8_"), r"\b(?:hf|gsk|r8)_[A-Za-z0-9]{20,}"),
-        (("eyJ",), r"\beyJ[A-Za-z0-9_\-]{6,}\.eyJ[A-Za-z0-9_\-]{6,}\.[A-Za-z0-9_\-]*"),
-    )
+_rx: Callable[[str], re.Pattern[str]] = cache(re.compile)
+"""A pattern compiled on its first use: importing and constructing a client compiles only the patterns the option
+values need (`re.compile` of all of them is about 2 ms, most of this module's import)."""
+
+_SHAPES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("PRIVATE KEY-----",), r"-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|\Z)"),
+    (("sk-", "rk-", "pk-"), r"\b(?:sk|rk|pk)-(?:[A-Za-z0-9]+-)*[A-Za-z0-9_\-]{16,}"),
+    (("_live_", "_test_"), r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"),
+    (("AKIA", "ASIA"), r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    (("AIza",), r"\bAIza[0-9A-Za-z_\-]{30,}"),
+    (
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})",
+    ),
+    (("xox",), r"\bxox[abprs]-[A-Za-z0-9\-]{10,}"),
+    (("hf_", "gsk_", "r8_"), r"\b(?:hf|gsk|r8)_[A-Za-z0-9]{20,}"),
+    (("eyJ",), r"\beyJ[A-Za-z0-9_\-]{6,}\.eyJ[A-Za-z0-9_\-]{6,}\.[A-Za-z0-9_\-]*"),
 )
 """Values that are secrets wherever they appear: private key blocks, provider keys (OpenAI, Anthropic, Stripe, AWS
 access key ids, Google, GitHub, Slack, Hugging Face, Groq, Replicate) and JWTs. Each pattern runs only on text that
 contains one of its literal markers (a substring test is about 100 x cheaper than the scan)."""
 
-_SCHEME_VALUE = re.compile(
-    rf"^(\s*)(Bearer|Basic|Digest|Token|Bot|ApiKey|SharedKey|Negotiate|NTLM)\s+{_TOKEN68}\s*$", re.I
-)
-_SCHEME_IN_TEXT = re.compile(r"\b(Bearer|Basic|Digest)\s+([A-Za-z0-9\-._~+/]{8,}=*)", re.I)
-_CREDENTIAL_MARK = re.compile(r"[0-9+/=\-_.~]")
+_SCHEME_VALUE = rf"(?i)^(\s*)(Bearer|Basic|Digest|Token|Bot|ApiKey|SharedKey|Negotiate|NTLM)\s+{_TOKEN68}\s*$"
+_SCHEME_IN_TEXT = r"(?i)\b(Bearer|Basic|Digest)\s+([A-Za-z0-9\-._~+/]{8,}=*)"
+_CREDENTIAL_MARK = r"[0-9+/=\-_.~]"
 """`Bearer <token>` as a whole value; inside text, only a token with a digit or symbol, or of 16 characters or more
 in mixed case (not "Basic ideas" or "Basic authentication")."""
 
-_USERINFO = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.\-]*://)[^/\s@?#]+@")
-_EQUALS = re.compile(r"[ \t]*=[ \t]*")
-_NAME_BEFORE = re.compile(r"(?<![\w\-])[A-Za-z_][\w\-.]{0,99}\Z")
-_VALUE_AFTER = re.compile(r"""[^&#\s"',;]+""")
-_JSON_MEMBER = re.compile(r"""(["'])([^"'\\]{1,100})\1(\s*:\s*)(["'])((?:(?!\4)[^\\]|\\.){0,4096})\4""")
-_HEADER_LINE = re.compile(r"(?m)^([ \t]*)([A-Za-z][\w\-]*)([ \t]*:[ \t]*)(\S.*)$")
-_PAIR = re.compile(r"""\((b?)(["'])([^"'\\]{1,100})\2(,\s*)(b?)(["'])((?:(?!\6)[^\\]|\\.){0,4096})\6\)""")
+_USERINFO = r"\b([a-zA-Z][a-zA-Z0-9+.\-]*://)[^/\s@?#]+@"
+_EQUALS = r"[ \t]*=[ \t]*"
+_NAME_BEFORE = r"(?<![\w\-])[A-Za-z_][\w\-.]{0,99}\Z"
+_VALUE_AFTER = r"""[^&#\s"',;]+"""
+_JSON_MEMBER = r"""(["'])([^"'\\]{1,100})\1(\s*:\s*)(["'])((?:(?!\4)[^\\]|\\.){0,4096})\4"""
+_HEADER_LINE = r"(?m)^([ \t]*)([A-Za-z][\w\-]*)([ \t]*:[ \t]*)(\S.*)$"
+_PAIR = r"""\((b?)(["'])([^"'\\]{1,100})\2(,\s*)(b?)(["'])((?:(?!\6)[^\\]|\\.){0,4096})\6\)"""
 """`(b'name', b'value')`, as the HTTP libraries log header lists."""
 
 
 def _scheme_in_text(match: re.Match[str]) -> str:
     scheme, token = match.groups()
     mixed_case = len(token) >= 16 and token.lower() != token and token.upper() != token
-    return f"{scheme} {REDACTED}" if mixed_case or _CREDENTIAL_MARK.search(token) else match[0]
+    return f"{scheme} {REDACTED}" if mixed_case or _rx(_CREDENTIAL_MARK).search(token) else match[0]
 
 
 def _redact_assignments(text: str) -> str:
     """The value of every secret-named `name=value` redacted (found from each `=`, so plain text costs nothing)."""
     parts: list[str] = []
     done = 0
-    for equals in _EQUALS.finditer(text):
+    for equals in _rx(_EQUALS).finditer(text):
         if equals.start() < done:
             continue
-        name = _NAME_BEFORE.search(text, max(done, equals.start() - 100), equals.start())
-        value = _VALUE_AFTER.match(text, equals.end())
+        name = _rx(_NAME_BEFORE).search(text, max(done, equals.start() - 100), equals.start())
+        value = _rx(_VALUE_AFTER).match(text, equals.end())
         if name is None or value is None or not is_secret_name(name[0]) or value[0] == REDACTED:
             continue
         parts += [text[done : equals.end()], REDACTED]
@@ -257,24 +256,24 @@ def redact_text(text: str) -> str:
     (`https://<redacted>@host`), and the value of every secret-named `name=value` (query parameters included),
     `"name": "value"`, `name: value` header line and `(b'name', b'value')` pair.
     """
-    scheme = _SCHEME_VALUE.match(text)
+    scheme = _rx(_SCHEME_VALUE).match(text)
     if scheme is not None:
         return f"{scheme[1]}{scheme[2]} {REDACTED}"
     for markers, pattern in _SHAPES:
         if any(marker in text for marker in markers):
-            text = pattern.sub(REDACTED, text)
+            text = _rx(pattern).sub(REDACTED, text)
     lowered = text.lower()
     if "bearer" in lowered or "basic" in lowered or "digest" in lowered:
-        text = _SCHEME_IN_TEXT.sub(_scheme_in_text, text)
+        text = _rx(_SCHEME_IN_TEXT).sub(_scheme_in_text, text)
     if "://" in text:
-        text = _USERINFO.sub(rf"\1{REDACTED}@", text)
+        text = _rx(_USERINFO).sub(rf"\1{REDACTED}@", text)
     if "=" in text:
         text = _redact_assignments(text)
     if ":" in text:
-        text = _JSON_MEMBER.sub(_json_member, text)
-        text = _HEADER_LINE.sub(_header_line, text)
+        text = _rx(_JSON_MEMBER).sub(_json_member, text)
+        text = _rx(_HEADER_LINE).sub(_header_line, text)
     if "(" in text:
-        text = _PAIR.sub(_pair, text)
+        text = _rx(_PAIR).sub(_pair, text)
     return text
 
 
