@@ -308,7 +308,7 @@ _adapted: dict[tuple[type[Any], str], type[Any]] = {}
 def _is_resource(value: object) -> bool:
     from openai._resource import AsyncAPIResource, SyncAPIResource
 
-    from .resources._base import AsyncResource, SyncResource
+    from .resources._endpoint import AsyncResource, SyncResource
 
     return isinstance(value, SyncAPIResource | AsyncAPIResource | SyncResource | AsyncResource)
 
@@ -322,7 +322,7 @@ def _adapted_class(cls: type[Any], path: str) -> type[Any]:
     namespace: dict[str, Any] = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "__slots__": ()}
     seen: set[str] = set()
     for klass in cls.__mro__:
-        if klass is object or klass.__module__ in ("openai._resource", "portkey_ai.resources._base"):
+        if klass is object or klass.__module__ in ("openai._resource", "portkey_ai.resources._endpoint"):
             continue
         for name, value in vars(klass).items():
             if name.startswith("_") or name in seen or name in _RESPONSE_WRAPPERS:
@@ -342,7 +342,7 @@ def _adapted_class(cls: type[Any], path: str) -> type[Any]:
 def _is_async_resource(cls: type[Any]) -> bool:
     from openai._resource import AsyncAPIResource
 
-    from .resources._base import AsyncResource
+    from .resources._endpoint import AsyncResource
 
     return issubclass(cls, AsyncAPIResource | AsyncResource)
 

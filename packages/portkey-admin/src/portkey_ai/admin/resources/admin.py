@@ -12,14 +12,14 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -82,7 +82,7 @@ _WORKSPACES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 _WORKSPACE_USERS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Admin(AdminResource["Admin[Raw]", "Admin[Streamed]", ModeT]):
+class Admin(SyncResource["Admin[Raw]", "Admin[Streamed]", ModeT]):
     """Portkey's admin API: users, invites, workspaces and their members, SCIM mappings. (`portkey.admin`)"""
 
     @cached_property
@@ -101,7 +101,7 @@ class Admin(AdminResource["Admin[Raw]", "Admin[Streamed]", ModeT]):
         return Workspaces(self._client, _mode=self._mode)
 
 
-class Users(AdminResource["Users[Raw]", "Users[Streamed]", ModeT]):
+class Users(SyncResource["Users[Raw]", "Users[Streamed]", ModeT]):
     """The users of the organisation. (`portkey.admin.users`)"""
 
     @cached_property
@@ -287,7 +287,7 @@ class Users(AdminResource["Users[Raw]", "Users[Streamed]", ModeT]):
         )
 
 
-class Invites(AdminResource["Invites[Raw]", "Invites[Streamed]", ModeT]):
+class Invites(SyncResource["Invites[Raw]", "Invites[Streamed]", ModeT]):
     """Invitations of users to the organisation. (`portkey.admin.users.invites`)"""
 
     @endpoint
@@ -483,7 +483,7 @@ class Invites(AdminResource["Invites[Raw]", "Invites[Streamed]", ModeT]):
         )
 
 
-class Workspaces(AdminResource["Workspaces[Raw]", "Workspaces[Streamed]", ModeT]):
+class Workspaces(SyncResource["Workspaces[Raw]", "Workspaces[Streamed]", ModeT]):
     """The workspaces of the organisation. (`portkey.admin.workspaces`)"""
 
     @cached_property
@@ -715,7 +715,7 @@ class Workspaces(AdminResource["Workspaces[Raw]", "Workspaces[Streamed]", ModeT]
         )
 
 
-class WorkspaceUsers(AdminResource["WorkspaceUsers[Raw]", "WorkspaceUsers[Streamed]", ModeT]):
+class WorkspaceUsers(SyncResource["WorkspaceUsers[Raw]", "WorkspaceUsers[Streamed]", ModeT]):
     """The members of a workspace. (`portkey.admin.workspaces.users`)"""
 
     @endpoint
@@ -909,7 +909,7 @@ class WorkspaceUsers(AdminResource["WorkspaceUsers[Raw]", "WorkspaceUsers[Stream
         )
 
 
-class Scim(AdminResource["Scim[Raw]", "Scim[Streamed]", ModeT]):
+class Scim(SyncResource["Scim[Raw]", "Scim[Streamed]", ModeT]):
     """SCIM provisioning. (`portkey.admin.scim`)"""
 
     @cached_property
@@ -918,7 +918,7 @@ class Scim(AdminResource["Scim[Raw]", "Scim[Streamed]", ModeT]):
         return ScimWorkspaces(self._client, _mode=self._mode)
 
 
-class ScimWorkspaces(AdminResource["ScimWorkspaces[Raw]", "ScimWorkspaces[Streamed]", ModeT]):
+class ScimWorkspaces(SyncResource["ScimWorkspaces[Raw]", "ScimWorkspaces[Streamed]", ModeT]):
     """Mappings of SCIM groups to workspaces. (`portkey.admin.scim.workspaces`)"""
 
     @endpoint
@@ -1052,7 +1052,7 @@ class ScimWorkspaces(AdminResource["ScimWorkspaces[Raw]", "ScimWorkspaces[Stream
         )
 
 
-class AsyncAdmin(AsyncAdminResource["AsyncAdmin[Raw]", "AsyncAdmin[Streamed]", ModeT]):
+class AsyncAdmin(AsyncResource["AsyncAdmin[Raw]", "AsyncAdmin[Streamed]", ModeT]):
     """Portkey's admin API: users, invites, workspaces and their members, SCIM mappings. (`async_portkey.admin`)"""
 
     @cached_property
@@ -1071,7 +1071,7 @@ class AsyncAdmin(AsyncAdminResource["AsyncAdmin[Raw]", "AsyncAdmin[Streamed]", M
         return AsyncWorkspaces(self._client, _mode=self._mode)
 
 
-class AsyncUsers(AsyncAdminResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", ModeT]):
+class AsyncUsers(AsyncResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", ModeT]):
     """The users of the organisation. (`async_portkey.admin.users`)"""
 
     @cached_property
@@ -1257,7 +1257,7 @@ class AsyncUsers(AsyncAdminResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", M
         )
 
 
-class AsyncInvites(AsyncAdminResource["AsyncInvites[Raw]", "AsyncInvites[Streamed]", ModeT]):
+class AsyncInvites(AsyncResource["AsyncInvites[Raw]", "AsyncInvites[Streamed]", ModeT]):
     """Invitations of users to the organisation. (`async_portkey.admin.users.invites`)"""
 
     @endpoint
@@ -1453,7 +1453,7 @@ class AsyncInvites(AsyncAdminResource["AsyncInvites[Raw]", "AsyncInvites[Streame
         )
 
 
-class AsyncWorkspaces(AsyncAdminResource["AsyncWorkspaces[Raw]", "AsyncWorkspaces[Streamed]", ModeT]):
+class AsyncWorkspaces(AsyncResource["AsyncWorkspaces[Raw]", "AsyncWorkspaces[Streamed]", ModeT]):
     """The workspaces of the organisation. (`async_portkey.admin.workspaces`)"""
 
     @cached_property
@@ -1685,7 +1685,7 @@ class AsyncWorkspaces(AsyncAdminResource["AsyncWorkspaces[Raw]", "AsyncWorkspace
         )
 
 
-class AsyncWorkspaceUsers(AsyncAdminResource["AsyncWorkspaceUsers[Raw]", "AsyncWorkspaceUsers[Streamed]", ModeT]):
+class AsyncWorkspaceUsers(AsyncResource["AsyncWorkspaceUsers[Raw]", "AsyncWorkspaceUsers[Streamed]", ModeT]):
     """The members of a workspace. (`async_portkey.admin.workspaces.users`)"""
 
     @endpoint
@@ -1879,7 +1879,7 @@ class AsyncWorkspaceUsers(AsyncAdminResource["AsyncWorkspaceUsers[Raw]", "AsyncW
         )
 
 
-class AsyncScim(AsyncAdminResource["AsyncScim[Raw]", "AsyncScim[Streamed]", ModeT]):
+class AsyncScim(AsyncResource["AsyncScim[Raw]", "AsyncScim[Streamed]", ModeT]):
     """SCIM provisioning. (`async_portkey.admin.scim`)"""
 
     @cached_property
@@ -1888,7 +1888,7 @@ class AsyncScim(AsyncAdminResource["AsyncScim[Raw]", "AsyncScim[Streamed]", Mode
         return AsyncScimWorkspaces(self._client, _mode=self._mode)
 
 
-class AsyncScimWorkspaces(AsyncAdminResource["AsyncScimWorkspaces[Raw]", "AsyncScimWorkspaces[Streamed]", ModeT]):
+class AsyncScimWorkspaces(AsyncResource["AsyncScimWorkspaces[Raw]", "AsyncScimWorkspaces[Streamed]", ModeT]):
     """Mappings of SCIM groups to workspaces. (`async_portkey.admin.scim.workspaces`)"""
 
     @endpoint

@@ -13,14 +13,14 @@ from typing import Any, List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -73,7 +73,7 @@ _MCP_SERVER_CONNECTIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "
 _MCP_SERVER_USER_ACCESS_LIST_PAGES = PageStyle("page", "page_size", 1, "data")
 
 
-class McpServers(AdminResource["McpServers[Raw]", "McpServers[Streamed]", ModeT]):
+class McpServers(SyncResource["McpServers[Raw]", "McpServers[Streamed]", ModeT]):
     """MCP servers provisioned in workspaces. (`portkey.mcp_servers`)"""
 
     @cached_property
@@ -490,7 +490,7 @@ class McpServers(AdminResource["McpServers[Raw]", "McpServers[Streamed]", ModeT]
         )
 
 
-class McpServerCapabilities(AdminResource["McpServerCapabilities[Raw]", "McpServerCapabilities[Streamed]", ModeT]):
+class McpServerCapabilities(SyncResource["McpServerCapabilities[Raw]", "McpServerCapabilities[Streamed]", ModeT]):
     """The capabilities of an MCP server. (`portkey.mcp_servers.capabilities`)"""
 
     @endpoint
@@ -613,7 +613,7 @@ class McpServerCapabilities(AdminResource["McpServerCapabilities[Raw]", "McpServ
         )
 
 
-class McpServerConnections(AdminResource["McpServerConnections[Raw]", "McpServerConnections[Streamed]", ModeT]):
+class McpServerConnections(SyncResource["McpServerConnections[Raw]", "McpServerConnections[Streamed]", ModeT]):
     """The user connections of an MCP server. (`portkey.mcp_servers.connections`)"""
 
     @endpoint
@@ -711,7 +711,7 @@ class McpServerConnections(AdminResource["McpServerConnections[Raw]", "McpServer
 
 
 class McpServerMetadataResource(
-    AdminResource["McpServerMetadataResource[Raw]", "McpServerMetadataResource[Streamed]", ModeT]
+    SyncResource["McpServerMetadataResource[Raw]", "McpServerMetadataResource[Streamed]", ModeT]
 ):
     """The metadata an MCP server reports. (`portkey.mcp_servers.metadata`)"""
 
@@ -819,7 +819,7 @@ class McpServerMetadataResource(
         )
 
 
-class McpServerUserAccess(AdminResource["McpServerUserAccess[Raw]", "McpServerUserAccess[Streamed]", ModeT]):
+class McpServerUserAccess(SyncResource["McpServerUserAccess[Raw]", "McpServerUserAccess[Streamed]", ModeT]):
     """Which users may use an MCP server. (`portkey.mcp_servers.user_access`)"""
 
     @endpoint
@@ -941,7 +941,7 @@ class McpServerUserAccess(AdminResource["McpServerUserAccess[Raw]", "McpServerUs
         )
 
 
-class AsyncMcpServers(AsyncAdminResource["AsyncMcpServers[Raw]", "AsyncMcpServers[Streamed]", ModeT]):
+class AsyncMcpServers(AsyncResource["AsyncMcpServers[Raw]", "AsyncMcpServers[Streamed]", ModeT]):
     """MCP servers provisioned in workspaces. (`async_portkey.mcp_servers`)"""
 
     @cached_property
@@ -1359,7 +1359,7 @@ class AsyncMcpServers(AsyncAdminResource["AsyncMcpServers[Raw]", "AsyncMcpServer
 
 
 class AsyncMcpServerCapabilities(
-    AsyncAdminResource["AsyncMcpServerCapabilities[Raw]", "AsyncMcpServerCapabilities[Streamed]", ModeT]
+    AsyncResource["AsyncMcpServerCapabilities[Raw]", "AsyncMcpServerCapabilities[Streamed]", ModeT]
 ):
     """The capabilities of an MCP server. (`async_portkey.mcp_servers.capabilities`)"""
 
@@ -1484,7 +1484,7 @@ class AsyncMcpServerCapabilities(
 
 
 class AsyncMcpServerConnections(
-    AsyncAdminResource["AsyncMcpServerConnections[Raw]", "AsyncMcpServerConnections[Streamed]", ModeT]
+    AsyncResource["AsyncMcpServerConnections[Raw]", "AsyncMcpServerConnections[Streamed]", ModeT]
 ):
     """The user connections of an MCP server. (`async_portkey.mcp_servers.connections`)"""
 
@@ -1583,7 +1583,7 @@ class AsyncMcpServerConnections(
 
 
 class AsyncMcpServerMetadataResource(
-    AsyncAdminResource["AsyncMcpServerMetadataResource[Raw]", "AsyncMcpServerMetadataResource[Streamed]", ModeT]
+    AsyncResource["AsyncMcpServerMetadataResource[Raw]", "AsyncMcpServerMetadataResource[Streamed]", ModeT]
 ):
     """The metadata an MCP server reports. (`async_portkey.mcp_servers.metadata`)"""
 
@@ -1692,7 +1692,7 @@ class AsyncMcpServerMetadataResource(
 
 
 class AsyncMcpServerUserAccess(
-    AsyncAdminResource["AsyncMcpServerUserAccess[Raw]", "AsyncMcpServerUserAccess[Streamed]", ModeT]
+    AsyncResource["AsyncMcpServerUserAccess[Raw]", "AsyncMcpServerUserAccess[Streamed]", ModeT]
 ):
     """Which users may use an MCP server. (`async_portkey.mcp_servers.user_access`)"""
 
