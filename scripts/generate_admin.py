@@ -1723,7 +1723,7 @@ def top_level_attributes() -> list[str]:
 
 
 def render_extension() -> str:
-    """`_extension.py`: one factory per top-level attribute."""
+    """`_extension.py`: one factory per top-level attribute, and the classes that type them on the clients."""
     lines = [
         HEADER.format(
             doc="Entry-point factories: how `portkey.<attribute>` finds its portkey-admin resource.\n\n"
@@ -1744,7 +1744,8 @@ def render_extension() -> str:
     for top in tops:
         cls = RESOURCES[top].class_name
         lines += ["    " + line for line in _import_line(f".resources.{top}", [cls, f"Async{cls}"])]
-    lines += ["", "__all__ = [", *[f'    "{t}",' for t in tops], "]"]
+    lines += ["", "__all__ = [", '    "AsyncPortkeyAttributes",', '    "PortkeyAttributes",']
+    lines += [*[f'    "{t}",' for t in tops], "]"]
     for top in tops:
         cls = RESOURCES[top].class_name
         lines += [
@@ -1761,6 +1762,18 @@ def render_extension() -> str:
             "    if isinstance(client, AsyncOpenAI):",
             f"        return Async{cls}(client)",
             f"    return {cls}(client)",
+        ]
+    typed = [top for top in tops if top != "admin" and not RESOURCES[top].extends]
+    for variant, client in (("sync", "Portkey"), ("async", "AsyncPortkey")):
+        lines += [
+            "",
+            "",
+            f"class {client}Attributes:",
+            f'    """The attributes portkey-admin adds to `{client}`, for type checkers: `{client}` lists this class among',
+            "    its bases under `TYPE_CHECKING` (at run time the client finds them through the factories above; `admin`,",
+            '    `prompts` and `logs` are typed by the client itself)."""',
+            "",
+            *[f"    {top}: {_class_name(top, variant)}" for top in typed],
         ]
     return _finish(lines)
 

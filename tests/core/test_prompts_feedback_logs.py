@@ -708,8 +708,10 @@ async def test_missing_attributes_come_from_the_admin_extension(
         return FakeAdminPrompts(client)
 
     monkeypatch.setattr(client, "_extension_resource", extension_resource)
-    assert client.prompts.create(name="greet") == {"created": {"name": "greet"}}
-    assert client.logs.exports == "exports resource"
+    prompts: Any = client.prompts  # typed as portkey-admin's; here the fake stands in for it
+    logs: Any = client.logs
+    assert prompts.create(name="greet") == {"created": {"name": "greet"}}
+    assert logs.exports == "exports resource"
     assert asked == ["prompts", "logs"]
     assert not hasattr(client.prompts, "_private")
 

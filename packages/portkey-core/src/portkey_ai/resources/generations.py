@@ -24,6 +24,7 @@ from ._endpoint import (
     SyncResource,
     endpoint,
 )
+from .prompts import AsyncPromptCompletions, PromptCompletions
 
 __all__ = ["AsyncGenerations", "Generations"]
 
@@ -50,7 +51,7 @@ class Generations(SyncResource["Generations[Raw]", "Generations[Streamed]", Mode
     ) -> PromptCompletion:
         """Deprecated: run a saved prompt. Warns, then does `prompts.completions.create(...)` with these arguments."""
         warnings.warn(DEPRECATION_MESSAGE, DeprecationWarning, stacklevel=2)
-        return self._client.prompts.completions.create(
+        return PromptCompletions(self._client).create(
             prompt_id=prompt_id,
             variables=variables,
             config=config,
@@ -78,7 +79,7 @@ class AsyncGenerations(AsyncResource["AsyncGenerations[Raw]", "AsyncGenerations[
     ) -> PromptCompletion:
         """Deprecated: run a saved prompt. Warns, then does `prompts.completions.create(...)` with these arguments."""
         warnings.warn(DEPRECATION_MESSAGE, DeprecationWarning, stacklevel=2)
-        return await self._client.prompts.completions.create(
+        return await AsyncPromptCompletions(self._client).create(
             prompt_id=prompt_id,
             variables=variables,
             config=config,
