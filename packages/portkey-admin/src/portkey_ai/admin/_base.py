@@ -33,6 +33,7 @@ from openai import NotGiven, RequestOptions
 from openai._constants import RAW_RESPONSE_HEADER
 
 from portkey_ai.lib.sibling import (
+    AsyncAPIClient,
     AsyncResource,
     AsyncResponseContextManager,
     Body,
@@ -45,6 +46,7 @@ from portkey_ai.lib.sibling import (
     ResponseContextManager,
     ResponseMode,
     Streamed,
+    SyncAPIClient,
     SyncResource,
     TimeoutArg,
     endpoint,
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     from portkey_ai.lib.sibling import httpx
 
 __all__ = [
+    "AsyncAPIClient",
     "AsyncResource",
     "AsyncResponseContextManager",
     "Body",
@@ -68,6 +71,7 @@ __all__ = [
     "ResponseContextManager",
     "ResponseMode",
     "Streamed",
+    "SyncAPIClient",
     "SyncResource",
     "TimeoutArg",
     "admin_options",

@@ -33,9 +33,13 @@ from .types.params import GenerationsFilterSchemaParam
 if TYPE_CHECKING:
     from openai import APIResponse, AsyncAPIResponse
 
-    from portkey_ai import AsyncPortkey, Portkey
-
-    from ._base import AsyncResponseContextManager, LegacyAPIResponse, ResponseContextManager
+    from ._base import (
+        AsyncAPIClient,
+        AsyncResponseContextManager,
+        LegacyAPIResponse,
+        ResponseContextManager,
+        SyncAPIClient,
+    )
     from .resources.logs import AsyncLogExports, LogExports
 
 __all__ = [
@@ -109,7 +113,7 @@ def _check_chunk_size(chunk_size: int) -> None:
         raise ValueError(f"`chunk_size` must be a positive number of bytes, got {chunk_size!r}")
 
 
-def _storage_request(client: Portkey | AsyncPortkey, url: str, timeout: TimeoutArg) -> httpx.Request:
+def _storage_request(client: SyncAPIClient | AsyncAPIClient, url: str, timeout: TimeoutArg) -> httpx.Request:
     """A bare GET of the signed URL: no client header, with the call's timeout or else the client's."""
     value = client.timeout if isinstance(timeout, NotGiven) else timeout
     limits = value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
@@ -171,7 +175,7 @@ class _Sink:
 
 
 def _fetch(
-    client: Portkey,
+    client: SyncAPIClient,
     url: str,
     to: str | os.PathLike[str] | IO[bytes],
     path: Path | None,
@@ -206,7 +210,7 @@ def _fetch(
 
 
 async def _afetch(
-    client: AsyncPortkey,
+    client: AsyncAPIClient,
     url: str,
     to: str | os.PathLike[str] | IO[bytes],
     path: Path | None,
@@ -252,7 +256,7 @@ class LogExportsExtras(Generic[ModeT]):
     clock: Clock = SYSTEM_CLOCK
 
     if TYPE_CHECKING:
-        _client: Portkey
+        _client: SyncAPIClient
 
     def _parsed(self) -> LogExports:
         from .resources.logs import LogExports
@@ -503,7 +507,7 @@ class AsyncLogExportsExtras(Generic[ModeT]):
     clock: Clock = SYSTEM_CLOCK
 
     if TYPE_CHECKING:
-        _client: AsyncPortkey
+        _client: AsyncAPIClient
 
     def _parsed(self) -> AsyncLogExports:
         from .resources.logs import AsyncLogExports

@@ -38,7 +38,7 @@ from portkey_ai import get_headers
 from ._base import without_response_mode
 
 if TYPE_CHECKING:
-    from portkey_ai import AsyncPortkey, Portkey
+    from ._base import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncPage", "AsyncPaginator", "PageStyle", "SyncPage", "fetch_page"]
 
@@ -127,7 +127,7 @@ class SyncPage(_BasePage[ResponseT, ItemT]):
         self,
         response: ResponseT,
         *,
-        client: Portkey,
+        client: SyncAPIClient,
         path: str,
         model: type[ResponseT],
         style: PageStyle,
@@ -174,7 +174,7 @@ def _with_post_parser(options: RequestOptions, parser: Callable[[Any], object]) 
 
 
 def fetch_page(
-    client: Portkey,
+    client: SyncAPIClient,
     path: str,
     *,
     model: type[ResponseT],
@@ -212,7 +212,7 @@ class AsyncPage(_BasePage[ResponseT, ItemT]):
         self,
         response: ResponseT,
         *,
-        client: AsyncPortkey,
+        client: AsyncAPIClient,
         path: str,
         model: type[ResponseT],
         style: PageStyle,
@@ -255,7 +255,7 @@ class AsyncPage(_BasePage[ResponseT, ItemT]):
 
 
 async def _fetch_async_page(
-    client: AsyncPortkey,
+    client: AsyncAPIClient,
     path: str,
     *,
     model: type[ResponseT],
@@ -288,7 +288,7 @@ class AsyncPaginator(Awaitable["AsyncPage[ResponseT, ItemT]"], Generic[ResponseT
 
     def __init__(
         self,
-        client: AsyncPortkey,
+        client: AsyncAPIClient,
         path: str,
         *,
         model: type[ResponseT],

@@ -10,13 +10,14 @@ versions for the siblings released with it; it is not an application API: applic
 from __future__ import annotations
 
 from .._constants import MAX_METADATA_VALUE_LENGTH, PORTKEY_GATEWAY_URL
-from .._dropin import accept_extra_keywords
 from .._http import httpx
+from .._keywords import accept_extra_keywords
 from .._logging import redacting_logger
 from .._options import OPTION_SPECS, SECRET_OPTIONS, check_header_value
 from .._secrets import REDACTED, redact_text
 from ..resources._base import Body, Headers, Query, TimeoutArg, path_segment, request_options
 from ..resources._endpoint import (
+    AsyncAPIClient,
     AsyncResource,
     AsyncResponseContextManager,
     LegacyAPIResponse,
@@ -26,6 +27,7 @@ from ..resources._endpoint import (
     ResponseContextManager,
     ResponseMode,
     Streamed,
+    SyncAPIClient,
     SyncResource,
     endpoint,
 )
@@ -34,6 +36,7 @@ from ._tracing import PROVIDER_SLUGS, WarnOnce, provider_slug, record_log, usage
 from .log_shipper import LogShipper, span_log, to_jsonable
 
 __all__ = [
+    "AsyncAPIClient",
     "AsyncResource",
     "AsyncResponseContextManager",
     "Body",
@@ -56,6 +59,7 @@ __all__ = [
     "SpanRecord",
     "SpanTree",
     "Streamed",
+    "SyncAPIClient",
     "SyncResource",
     "TimeoutArg",
     "WarnOnce",

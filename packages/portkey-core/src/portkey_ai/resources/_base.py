@@ -9,7 +9,7 @@ exactly as openai's own resources do.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeAlias, cast
+from typing import Any, ClassVar, Protocol, TypeAlias, cast
 from urllib.parse import quote
 
 from openai import NotGiven, Omit, RequestOptions, Timeout, not_given
@@ -67,6 +67,12 @@ def path_segment(name: str, value: object) -> str:
     return quote(value, safe="!$&'()*+,;=:@")
 
 
+class _Extensible(Protocol):
+    """What `ExtendedResource` needs of its client (the clients' `_extension_resource`, in `_hooks.py`)."""
+
+    def _extension_resource(self, name: str) -> Any: ...
+
+
 class ExtendedResource:
     """Base of core's resources that portkey-admin extends (`prompts`, `logs`): the attributes this class does not
     define come from portkey-admin's subclass, found through the client's one extension lookup
@@ -80,7 +86,7 @@ class ExtendedResource:
         if name.startswith("_"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         resource = cast("SyncResource[Any, Any, Any] | AsyncResource[Any, Any, Any]", self)
-        client = resource._client  # pyright: ignore[reportPrivateUsage]
+        client = cast("_Extensible", resource._client)  # pyright: ignore[reportPrivateUsage]
         try:
             extension = client._extension_resource(self._extension)  # pyright: ignore[reportPrivateUsage]
         except MissingExtensionError:

@@ -12,10 +12,11 @@ parameters. A method with overloads of its own (`stream=True` returning a stream
 mode, its implementation being the `@endpoint`.
 
 In every mode the method also takes the official SDK's catch-all keywords: `endpoint` wraps the bound method with
-`portkey_ai._dropin.accept_extra_keywords`, so a keyword the method does not declare reaches the JSON body of a
+`portkey_ai._keywords.accept_extra_keywords`, so a keyword the method does not declare reaches the JSON body of a
 POST/PUT/PATCH or the query of a GET/DELETE, under the explicit `extra_body` / `extra_query`.
 
-openai's underscore imports used here (present in openai 2.45+ and 3.x): `openai._legacy_response`'s
+openai's underscore imports used here (present in openai 2.45+ and 3.x): `openai._base_client`'s `SyncAPIClient` and
+`AsyncAPIClient` (the type of a resource's client), `openai._legacy_response`'s
 `to_raw_response_wrapper` / `async_to_raw_response_wrapper` and `LegacyAPIResponse`, `openai._response`'s
 `to_streamed_response_wrapper` / `async_to_streamed_response_wrapper`, `ResponseContextManager` and
 `AsyncResponseContextManager`.
@@ -28,6 +29,7 @@ from functools import cached_property
 from types import MethodType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, cast, final, overload
 
+from openai._base_client import AsyncAPIClient, SyncAPIClient
 from openai._legacy_response import LegacyAPIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from openai._response import (
     AsyncResponseContextManager,
@@ -37,14 +39,13 @@ from openai._response import (
 )
 from typing_extensions import ParamSpec, TypeVar
 
-from .._dropin import accept_extra_keywords
+from .._keywords import accept_extra_keywords
 
 if TYPE_CHECKING:
     from openai import APIResponse, AsyncAPIResponse
 
-    from .._client import AsyncPortkey, Portkey
-
 __all__ = [
+    "AsyncAPIClient",
     "AsyncResource",
     "AsyncResponseContextManager",
     "LegacyAPIResponse",
@@ -54,6 +55,7 @@ __all__ = [
     "ResponseContextManager",
     "ResponseMode",
     "Streamed",
+    "SyncAPIClient",
     "SyncResource",
     "endpoint",
 ]
@@ -100,12 +102,16 @@ _R_co = TypeVar("_R_co", covariant=True)
 
 
 class SyncResource(Generic[RawT, StreamedT, ModeT]):
-    """A group of Portkey endpoints on a `Portkey` client, in one response mode."""
+    """A group of Portkey endpoints on a `Portkey` client, in one response mode.
 
-    _client: Portkey
+    The client is typed as openai's `SyncAPIClient` (the request methods are all a resource uses), so that no resource
+    module imports the client module that imports them.
+    """
+
+    _client: SyncAPIClient
     _mode: ModeT
 
-    def __init__(self, client: Portkey, *, _mode: ModeT | None = None) -> None:
+    def __init__(self, client: SyncAPIClient, *, _mode: ModeT | None = None) -> None:
         self._client = client
         self._mode = _mode if _mode is not None else cast("ModeT", PARSED)
 
@@ -131,10 +137,10 @@ class SyncResource(Generic[RawT, StreamedT, ModeT]):
 class AsyncResource(Generic[RawT, StreamedT, ModeT]):
     """A group of Portkey endpoints on an `AsyncPortkey` client, in one response mode (see `SyncResource`)."""
 
-    _client: AsyncPortkey
+    _client: AsyncAPIClient
     _mode: ModeT
 
-    def __init__(self, client: AsyncPortkey, *, _mode: ModeT | None = None) -> None:
+    def __init__(self, client: AsyncAPIClient, *, _mode: ModeT | None = None) -> None:
         self._client = client
         self._mode = _mode if _mode is not None else cast("ModeT", PARSED)
 
