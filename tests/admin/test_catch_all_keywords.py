@@ -1,6 +1,6 @@
 """The official SDK's catch-all keywords on every generated method (sync and async, parsed, raw and streamed): a
 keyword the method does not declare goes to the JSON body of a POST/PUT or the query of a GET/DELETE, under the
-explicit `extra_body` / `extra_query` (explicit wins). The mechanism is core's (`portkey_ai._dropin`); `endpoint`
+explicit `extra_body` / `extra_query` (explicit wins). The mechanism is core's (`portkey_ai._keywords`); `endpoint`
 applies it to every mode.
 """
 
