@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from .._constants import MAX_METADATA_VALUE_LENGTH, PORTKEY_GATEWAY_URL
 from .._http import httpx
-from .._keywords import accept_extra_keywords
 from .._logging import redacting_logger
 from .._options import OPTION_SPECS, SECRET_OPTIONS, check_header_value
 from .._secrets import REDACTED, redact_text
@@ -63,7 +62,6 @@ __all__ = [
     "SyncResource",
     "TimeoutArg",
     "WarnOnce",
-    "accept_extra_keywords",
     "check_header_value",
     "endpoint",
     "error_response",

@@ -191,7 +191,8 @@ class Feedback(SyncResource["Feedback[Raw]", "Feedback[Streamed]", ModeT]):
         """Add several feedbacks: every entry is checked first, then each is sent (POST `/feedback`) in order.
 
         Not atomic: if a request fails, the entries before it are saved and the error is raised.
-        Not offered on `with_raw_response` / `with_streaming_response`, since it makes several requests.
+        It makes several requests, so it has no one raw response: on `with_raw_response` /
+        `with_streaming_response` it returns the merged answer too.
 
         Args:
             feedbacks: Mappings with the keywords of `create` (`trace_id`, `value`, `weight`, `metadata`).
