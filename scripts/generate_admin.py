@@ -286,11 +286,16 @@ class Extras:
 
 @dataclass(frozen=True)
 class Resource:
-    """One resource class (and its async twin)."""
+    """One resource class (and its async twin).
+
+    `extends`: the portkey-core module whose class of the same name (and its async twin) this one extends; core's
+    instance forwards what it lacks to it (`portkey_ai.resources._base.ExtendedResource`).
+    """
 
     class_name: str
     doc: str
     extras: Extras | None = None
+    extends: str | None = None
 
 
 RESOURCES: dict[str, Resource] = {
@@ -315,7 +320,9 @@ RESOURCES: dict[str, Resource] = {
     "integrations.models": Resource("IntegrationModels", "The models an integration allows."),
     "integrations.workspaces": Resource("IntegrationWorkspaces", "The workspaces an integration is shared with."),
     "labels": Resource("Labels", "Labels of prompt versions."),
-    "logs": Resource("Logs", "Stored request logs and log exports (`create` is portkey-core's)."),
+    "logs": Resource(
+        "Logs", "Stored request logs and log exports (`create` is portkey-core's).", extends="portkey_ai.resources.logs"
+    ),
     "logs.exports": Resource("LogExports", "Exports of request logs.", Extras("_log_exports", wraps=("download",))),
     "mcp_integrations": Resource("McpIntegrations", "MCP integrations: connections to MCP servers."),
     "mcp_integrations.capabilities": Resource("McpIntegrationCapabilities", "The capabilities of an MCP integration."),
@@ -336,7 +343,11 @@ RESOURCES: dict[str, Resource] = {
     "policies.usage_limits.entities": Resource(
         "UsageLimitsPolicyEntities", "The entities a usage-limit policy tracks."
     ),
-    "prompts": Resource("Prompts", "Prompt management (`render` and `completions` are portkey-core's)."),
+    "prompts": Resource(
+        "Prompts",
+        "Prompt management (`render` and `completions` are portkey-core's).",
+        extends="portkey_ai.resources.prompts",
+    ),
     "prompts.partials": Resource("PromptPartials", "Prompt partials: reusable pieces of prompt templates."),
     "prompts.partials.versions": Resource("PromptPartialVersions", "The versions of a prompt partial."),
     "prompts.versions": Resource("PromptVersions", "The versions of a prompt."),
@@ -1515,13 +1526,13 @@ def render_resource_module(top: str, operations: list[Operation], registry: Type
         ("collections.abc", ["Mapping"]),
         ("datetime", ["datetime"]),
         ("functools", ["cached_property"]),
-        ("typing", ["Any", "Dict", "List", "Literal", "Optional", "Union", "cast"]),
+        ("typing", ["TYPE_CHECKING", "Any", "Dict", "List", "Literal", "Optional", "Union", "cast"]),
     ]
     for module, names in stdlib:
         lines += _import_line(module, [n for n in names if n in used])
     lines += ["", *_import_line("openai", [n for n in ("NOT_GIVEN", "NotGiven") if n in used])]
-    lines += [*_import_line("typing_extensions", ["Unpack"] if "Unpack" in used else []), ""]
-    base = ["AdminResource", "AsyncAdminResource", "Body", "Headers", "ModeT", "Query", "Raw", "Streamed"]
+    lines += [*_import_line("typing_extensions", [name for name in ("Unpack", "override") if name in used]), ""]
+    base = ["AsyncResource", "Body", "Headers", "ModeT", "Query", "Raw", "Streamed", "SyncResource"]
     base += [
         "TimeoutArg",
         "admin_options",
@@ -1535,7 +1546,16 @@ def render_resource_module(top: str, operations: list[Operation], registry: Type
         "root_url",
         "warn_ignored",
     ]
-    forward = {name: "# noqa: F401 - in the forward references of the class headers" for name in ("Raw", "Streamed")}
+    forward = {
+        name: "# noqa: F401 - in the forward references of the class headers"
+        for name in ("Raw", "Streamed")
+        if name not in used
+    }
+    for resource in resources:
+        core = RESOURCES[resource].extends
+        if core:
+            names = [_class_name(resource, variant) for variant in ("sync", "async")]
+            lines += [*_import_line(core, [f"{name} as Core{name}" for name in names]), ""]
     lines += _import_line(".._base", [n for n in base if n in used or n in forward], comments=forward)
     for resource in resources:
         extras = RESOURCES[resource].extras
@@ -1594,11 +1614,23 @@ def _render_class(resource: str, variant: str, ops: list[Operation]) -> list[str
     streamed variants, which types `with_raw_response` / `with_streaming_response`, and sub-resources share its mode."""
     info = RESOURCES[resource]
     name = _class_name(resource, variant)
-    base = "AdminResource" if variant == "sync" else "AsyncAdminResource"
+    base = "SyncResource" if variant == "sync" else "AsyncResource"
     mixin = f"{name}Extras[ModeT], " if info.extras else ""
-    lines = [f'class {name}({mixin}{base}["{name}[Raw]", "{name}[Streamed]", ModeT]):']
     access = "portkey" if variant == "sync" else "async_portkey"
-    lines += [f'    """{info.doc} (`{access}.{resource}`)"""']
+    if info.extends:
+        # core's class names its own twins; the overrides below type this class's (the same at run time)
+        lines = [f"class {name}({mixin}Core{name}[ModeT]):", f'    """{info.doc} (`{access}.{resource}`)"""']
+        lines += ["", "    if TYPE_CHECKING:"]
+        for twin, mode in (("with_raw_response", "Raw"), ("with_streaming_response", "Streamed")):
+            lines += [
+                "",
+                "        @cached_property",
+                "        @override",
+                f"        def {twin}(self) -> {name}[{mode}]: ...",
+            ]
+    else:
+        lines = [f'class {name}({mixin}{base}["{name}[Raw]", "{name}[Streamed]", ModeT]):']
+        lines += [f'    """{info.doc} (`{access}.{resource}`)"""']
     for child in children_of(resource):
         attribute = child.rsplit(".", 1)[1]
         child_class = _class_name(child, variant)
@@ -1861,7 +1893,7 @@ def top_level_attributes() -> list[str]:
 
 
 def render_extension() -> str:
-    """`_extension.py`: one factory per top-level attribute."""
+    """`_extension.py`: one factory per top-level attribute, and the classes that type them on the clients."""
     lines = [
         HEADER.format(
             doc="Entry-point factories: how `portkey.<attribute>` finds its portkey-admin resource.\n\n"
@@ -1882,7 +1914,8 @@ def render_extension() -> str:
     for top in tops:
         cls = RESOURCES[top].class_name
         lines += ["    " + line for line in _import_line(f".resources.{top}", [cls, f"Async{cls}"])]
-    lines += ["", "__all__ = [", *[f'    "{t}",' for t in tops], "]"]
+    lines += ["", "__all__ = [", '    "AsyncPortkeyAttributes",', '    "PortkeyAttributes",']
+    lines += [*[f'    "{t}",' for t in tops], "]"]
     for top in tops:
         cls = RESOURCES[top].class_name
         lines += [
@@ -1899,6 +1932,18 @@ def render_extension() -> str:
             "    if isinstance(client, AsyncOpenAI):",
             f"        return Async{cls}(client)",
             f"    return {cls}(client)",
+        ]
+    typed = [top for top in tops if top != "admin" and not RESOURCES[top].extends]
+    for variant, client in (("sync", "Portkey"), ("async", "AsyncPortkey")):
+        lines += [
+            "",
+            "",
+            f"class {client}Attributes:",
+            f'    """The attributes portkey-admin adds to `{client}`, for type checkers: `{client}` lists this class among',
+            "    its bases under `TYPE_CHECKING` (at run time the client finds them through the factories above; `admin`,",
+            '    `prompts` and `logs` are typed by the client itself)."""',
+            "",
+            *[f"    {top}: {_class_name(top, variant)}" for top in typed],
         ]
     return _finish(lines)
 

@@ -1,6 +1,6 @@
 """The official SDK's catch-all keywords on every generated method (sync and async, parsed, raw and streamed): a
 keyword the method does not declare goes to the JSON body of a POST/PUT or the query of a GET/DELETE, under the
-explicit `extra_body` / `extra_query` (explicit wins). The mechanism is core's (`portkey_ai._dropin`); `endpoint`
+explicit `extra_body` / `extra_query` (explicit wins). The mechanism is core's (`portkey_ai._keywords`); `endpoint`
 applies it to every mode.
 """
 
@@ -107,7 +107,7 @@ async def test_next_pages_keep_the_undeclared_query(scripted_client: MakeClient,
     ]
     client, recorder = scripted_client(lambda request: json_response(pages[len(recorder.requests) - 1]))
 
-    page = await resolve(client.admin.users.list(page_size=1, team="search"))
+    page = await resolve(client.admin.users.list(page_size=1, team="search"))  # type: ignore[call-arg, arg-type]
     if is_async:
         assert isinstance(page, AsyncPage)
         ids = [user.id async for user in page]

@@ -90,7 +90,7 @@ async def test_the_official_call_without_the_argument_sends_what_was_given(
 async def test_collections_list_without_workspace_under_a_workspace_key(scripted_client: MakeClient) -> None:
     client, recorder = scripted_client(lambda request: json_response({"data": [], "total": 0}))
 
-    await resolve(client.collections.with_raw_response.list())
+    await resolve(client.collections.with_raw_response.list())  # type: ignore[arg-type]  # `resolve` cannot infer one page type from the sync | async union
 
     assert recorder.last.url.path == "/v1/collections"
     assert "workspace_id" not in recorder.last.url.params
@@ -128,7 +128,7 @@ async def test_a_missing_path_argument_is_still_an_error_before_any_request(scri
     client, recorder = scripted_client(lambda request: json_response({}))
 
     with pytest.raises(TypeError, match="slug"):
-        await resolve(client.configs.update(name="renamed"))  # pyright: ignore[reportCallIssue]
+        await resolve(client.configs.update(name="renamed"))  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 
     assert recorder.requests == []
 

@@ -23,7 +23,7 @@ from openai._legacy_response import LegacyAPIResponse
 from portkey_ai import AsyncPortkey, Portkey, get_headers
 from portkey_ai._http import httpx
 from portkey_ai.admin import AsyncPage, AsyncPaginator, GenericResponse, SyncPage, _extension
-from portkey_ai.admin._base import AdminResource, AsyncAdminResource, Parsed, Raw, Streamed, endpoint
+from portkey_ai.admin._base import AsyncResource, Parsed, Raw, Streamed, SyncResource, endpoint
 from portkey_ai.admin.resources import Admin, AsyncAdmin, AsyncConfigs, Configs, ConfigVersions
 from portkey_ai.admin.types import (
     ConfigsCreateResponse,
@@ -42,7 +42,7 @@ from tests.servers.availability import unavailable
 
 RAW_HEADER = "x-stainless-raw-response"
 Handler = Callable[[httpx.Request], httpx.Response]
-AnyResource: TypeAlias = AdminResource[Any, Any, Any] | AsyncAdminResource[Any, Any, Any]
+AnyResource: TypeAlias = SyncResource[Any, Any, Any] | AsyncResource[Any, Any, Any]
 
 
 @pytest.fixture
@@ -594,14 +594,14 @@ def _check_twins(client: Portkey | AsyncPortkey, base: type) -> list[str]:
 
 def test_every_resource_object_has_raw_and_streamed_twins_with_the_same_methods() -> None:
     with Portkey(base_url="http://control-plane.test/v1", api_key="pk-test") as client:
-        seen = _check_twins(client, AdminResource)
+        seen = _check_twins(client, SyncResource)
 
     assert sorted(seen) == sorted(generator().RESOURCES)
 
 
 async def test_async_every_resource_object_has_raw_and_streamed_twins_with_the_same_methods() -> None:
     async with AsyncPortkey(base_url="http://control-plane.test/v1", api_key="pk-test") as client:
-        seen = _check_twins(client, AsyncAdminResource)
+        seen = _check_twins(client, AsyncResource)
 
     assert sorted(seen) == sorted(generator().RESOURCES)
 

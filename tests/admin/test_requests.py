@@ -35,7 +35,7 @@ def sent_json(recorder: Recorder) -> Any:
 async def test_only_given_arguments_are_sent(scripted_client: MakeClient) -> None:
     client, recorder = scripted_client(answer())
 
-    await resolve(client.admin.workspaces.create(name="Research", description=None))
+    await resolve(client.admin.workspaces.create(name="Research", description=None))  # type: ignore[arg-type]
 
     assert recorder.last.method == "POST"
     assert recorder.last.url.path == "/v1/admin/workspaces"
@@ -69,7 +69,7 @@ async def test_datetimes_and_models_become_json(scripted_client: MakeClient) -> 
         client.api_keys.update(
             "0b6ae8ab-0000-4000-8000-000000000001",
             expires_at=datetime(2027, 1, 31, 12, 0, tzinfo=UTC),
-            usage_limits=limits,  # a response model is accepted where a dict is typed
+            usage_limits=limits,  # type: ignore[arg-type]  # a response model is accepted where a dict is typed
         )
     )
 
@@ -125,7 +125,7 @@ async def test_bad_path_parameter_fails_before_any_request(
     client, recorder = scripted_client(answer())
 
     with pytest.raises(error, match=message):
-        await resolve(client.admin.users.retrieve(value))
+        await resolve(client.admin.users.retrieve(value))  # type: ignore[arg-type]
 
     assert recorder.requests == []
 
@@ -134,7 +134,7 @@ async def test_missing_required_argument_fails_before_any_request(scripted_clien
     client, recorder = scripted_client(answer())
 
     with pytest.raises(TypeError, match="access_token"):
-        await resolve(client.mcp_servers.update_tokens("srv-1"))  # pyright: ignore[reportCallIssue]
+        await resolve(client.mcp_servers.update_tokens("srv-1"))  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 
     assert recorder.requests == []
 
@@ -144,7 +144,7 @@ async def test_exactly_one_of_is_checked_before_any_request(scripted_client: Mak
 
     for extra in ({}, {"scim_group_id": "g-1", "scim_group_name": "Eng"}):
         with pytest.raises(TypeError, match=r"exactly one of `scim_group_id`, `scim_group_name`"):
-            await resolve(client.admin.scim.workspaces.create(workspace_id="ws-1", role="member", **extra))
+            await resolve(client.admin.scim.workspaces.create(workspace_id="ws-1", role="member", **extra))  # type: ignore[arg-type]
     assert recorder.requests == []
 
     await resolve(client.admin.scim.workspaces.create(workspace_id="ws-1", role="member", scim_group_name="Eng"))
@@ -180,7 +180,7 @@ async def test_official_sdk_spellings_still_work(scripted_client: MakeClient) ->
 async def test_official_sdk_arguments_outside_the_spec_are_sent(scripted_client: MakeClient) -> None:
     client, recorder = scripted_client(answer({"object": "list", "total": 0, "data": []}))
 
-    await resolve(client.virtual_keys.list(workspace_id="ws-1"))
+    await resolve(client.virtual_keys.list(workspace_id="ws-1"))  # type: ignore[arg-type]  # `resolve` cannot infer one page type from the sync | async union
     assert dict(recorder.last.url.params) == {"current_page": "0", "page_size": "50", "workspace_id": "ws-1"}
 
     await resolve(client.virtual_keys.update("vk-1", rate_limits=[{"type": "requests", "unit": "rpm", "value": 10}]))
@@ -251,7 +251,7 @@ async def test_open_responses_parse_into_generic_response(scripted_client: MakeC
 async def test_empty_response_is_none(scripted_client: MakeClient) -> None:
     client, recorder = scripted_client(lambda request: httpx.Response(200))
 
-    result = await resolve(client.guardrails.delete("g-1"))
+    result = await resolve(client.guardrails.delete("g-1"))  # type: ignore[func-returns-value]
 
     assert result is None
     assert recorder.last.method == "DELETE"

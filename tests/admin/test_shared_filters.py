@@ -102,13 +102,15 @@ async def test_undeclared_keywords_take_the_path_of_every_other_method(scripted_
     `extra_query`, as on `configs.list`, which takes no `**filters`."""
     client, recorder = scripted_client(lambda request: json_response({"object": "list", "data": []}))
 
-    await resolve(client.configs.list(team=["a", "b"], owner="kw", extra_query={"owner": "explicit"}))
+    await resolve(
+        client.configs.list(team=["a", "b"], owner="kw", extra_query={"owner": "explicit"})  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    )
     plain = recorder.last.url.params
     await resolve(
         client.analytics.graphs.cost(
             "2026-01-01",
             "2026-01-02",
-            team=["a", "b"],  # pyright: ignore[reportCallIssue]
+            team=["a", "b"],  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
             owner="kw",  # pyright: ignore[reportCallIssue]
             configs=["pc-1", "pc-2"],
             extra_query={"owner": "explicit"},

@@ -88,6 +88,16 @@ def test_options_and_types_import_no_circle() -> None:
     assert circles == []
 
 
+def test_core_has_no_import_circle() -> None:
+    """None at all: in particular the resources never import the client module that imports them (they type their
+    client as openai's `SyncAPIClient` / `AsyncAPIClient`), and the keyword routing `_endpoint` needs lives in
+    `_keywords`, below `_dropin`, which adapts the resources."""
+    graph = _import_graph()
+    assert "portkey_ai.resources.feedback" in graph["portkey_ai._client"]
+    assert "portkey_ai.resources._endpoint" in graph["portkey_ai._dropin"]
+    assert _circles(graph) == []
+
+
 def _ruff_lint() -> dict[str, object]:
     with (ROOT / "pyproject.toml").open("rb") as file:
         return tomllib.load(file)["tool"]["ruff"]["lint"]  # type: ignore[no-any-return]

@@ -524,6 +524,20 @@ async def test_feedback_bulk_create_sends_one_spec_request_per_entry(
     assert all(r.headers["x-team"] == "blue" for r in fake_provider.requests)
 
 
+async def test_feedback_bulk_create_answers_parsed_in_every_response_mode(
+    client: Client, fake_provider: FakeProvider
+) -> None:
+    """Several requests have no one raw response: the raw and streamed twins give the merged answer too."""
+    answer = {"status": "success", "message": "ok", "feedback_ids": [FEEDBACK_ID]}
+    fake_provider.enqueue(*(Fault(status=200, body=answer) for _ in range(2)), path="/v1/feedback")
+    feedbacks: list[FeedbackParam] = [{"trace_id": "t-1", "value": 1}]
+    for twin in (client.feedback.with_raw_response, client.feedback.with_streaming_response):
+        result = await resolve(twin.bulk_create(feedbacks=feedbacks))
+        assert isinstance(result, FeedbackResponse)
+        assert result.feedback_ids == [FEEDBACK_ID]
+    assert [r.json for r in fake_provider.requests] == [feedbacks[0], feedbacks[0]]
+
+
 async def test_feedback_bulk_create_stops_at_the_first_error(client: Client, fake_provider: FakeProvider) -> None:
     fake_provider.set_route("POST", "/v1/feedback", json_body=FEEDBACK_ANSWER)
     fake_provider.enqueue(Fault(), Fault(status=404), path="/v1/feedback")
@@ -708,8 +722,10 @@ async def test_missing_attributes_come_from_the_admin_extension(
         return FakeAdminPrompts(client)
 
     monkeypatch.setattr(client, "_extension_resource", extension_resource)
-    assert client.prompts.create(name="greet") == {"created": {"name": "greet"}}
-    assert client.logs.exports == "exports resource"
+    prompts: Any = client.prompts  # typed as portkey-admin's; here the fake stands in for it
+    logs: Any = client.logs
+    assert prompts.create(name="greet") == {"created": {"name": "greet"}}
+    assert logs.exports == "exports resource"
     assert asked == ["prompts", "logs"]
     assert not hasattr(client.prompts, "_private")
 

@@ -2,8 +2,9 @@
 
 `Portkey`/`AsyncPortkey`, their mixins and the Portkey-only resources are written twice (the async half awaits);
 a parameter added, renamed or given another default on one side only fails here. Annotations are compared with
-`Async` removed from the names in them (`AsyncStream[X]` and `Stream[X]`, `httpx.AsyncClient` and `httpx.Client`,
-`_AsyncStreamT` and `_StreamT`).
+`Async` (and a leading `Sync`) removed from the names in them (`AsyncStream[X]` and `Stream[X]`, `httpx.AsyncClient`
+and `httpx.Client`, `_AsyncStreamT` and `_StreamT`, `SyncAPIClient` and `AsyncAPIClient`). An `@endpoint` is compared
+by the method it decorates.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import pytest
 
 from portkey_ai import AsyncPortkey, Portkey
 from portkey_ai._hooks import AsyncPortkeyMixin, SyncPortkeyMixin
+from portkey_ai.resources._endpoint import endpoint
 from portkey_ai.resources.feedback import AsyncFeedback, Feedback
 from portkey_ai.resources.generations import AsyncGenerations, Generations
 from portkey_ai.resources.logs import AsyncLogs, Logs
 from portkey_ai.resources.prompts import AsyncPrompts, Prompts
 from portkey_ai.resources.rerank import AsyncRerank, Rerank
 
-_ASYNC = re.compile(r"(?<![A-Za-z0-9])Async(?=[A-Z])")
+_ASYNC = re.compile(r"(?<![A-Za-z0-9])(?:Async|Sync)(?=[A-Z])")
 
 PAIRS: list[tuple[type[Any], type[Any]]] = [
     (Portkey, AsyncPortkey),
@@ -57,7 +59,8 @@ def own_methods(cls: type[Any]) -> dict[str, Callable[..., Any]]:
     for klass in reversed(cls.__mro__):
         if not klass.__module__.startswith("portkey_ai"):
             continue
-        for name, value in vars(klass).items():
+        for name, member in vars(klass).items():
+            value = member.__wrapped__ if isinstance(member, endpoint) else member
             if inspect.isfunction(value) and (not name.startswith("_") or name == "__init__" or name in _HOOKS):
                 found[name] = value
     return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, cast
 
 import openai
 from openai import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Timeout
@@ -25,16 +25,39 @@ from ._limits import MAX_EVENT_BYTES, MAX_RESPONSE_BYTES
 from ._options import PortkeyOptionsDict
 
 if TYPE_CHECKING:
+    # portkey-admin's attributes, typed when it is installed (type checkers only: at run time core never imports it;
+    # without it these names are unknown, and the attributes raise `MissingExtensionError`).
+    from portkey_ai.admin._extension import AsyncPortkeyAttributes, PortkeyAttributes
+    from portkey_ai.admin.resources.admin import Admin, AsyncAdmin
+    from portkey_ai.admin.resources.logs import AsyncLogs as AsyncAdminLogs, Logs as AdminLogs
+    from portkey_ai.admin.resources.prompts import AsyncPrompts as AsyncAdminPrompts, Prompts as AdminPrompts
+
+    # Imported by absolute name, as portkey-admin does, so that a type checker of an installed (non-editable) copy
+    # sees the one class both derive from.
+    from portkey_ai.resources.logs import AsyncLogs, Logs
+    from portkey_ai.resources.prompts import AsyncPrompts, Prompts
+
     from .resources.feedback import AsyncFeedback, Feedback
     from .resources.generations import AsyncGenerations, Generations
-    from .resources.logs import AsyncLogs, Logs
-    from .resources.prompts import AsyncPrompts, Prompts
     from .resources.rerank import AsyncRerank, Rerank
+
+    # The type of `portkey.prompts` / `portkey.logs`: core's class, which forwards what it lacks to portkey-admin's
+    # subclass; with portkey-admin that subclass's attributes are typed too, without it only core's are.
+    class _Prompts(AdminPrompts, Prompts): ...
+
+    class _AsyncPrompts(AsyncAdminPrompts, AsyncPrompts): ...
+
+    class _Logs(AdminLogs, Logs): ...
+
+    class _AsyncLogs(AsyncAdminLogs, AsyncLogs): ...
+
+else:
+    PortkeyAttributes = AsyncPortkeyAttributes = object
 
 __all__ = ["AsyncPortkey", "Portkey"]
 
 
-class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
+class Portkey(SyncPortkeyMixin, openai.OpenAI, PortkeyAttributes):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
     """Synchronous client for the Portkey gateway; an `openai.OpenAI` with Portkey routing options.
 
     The retry, timeout, streaming, redirect and error policy summarised below is described, case by case with the
@@ -145,12 +168,20 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
 
     with_options = copy  # type: ignore[assignment]  # pyright: ignore[reportIncompatibleMethodOverride, reportAssignmentType]
 
+    if TYPE_CHECKING:
+
+        @property
+        @override
+        def admin(self) -> Admin:  # type: ignore[override]
+            """Portkey's admin API (users, invites, workspaces...), from portkey-admin; see `PortkeyClientMixin.admin`."""
+            ...
+
     @cached_property
-    def prompts(self) -> Prompts:
+    def prompts(self) -> _Prompts:
         """Prompt templates: `render` and `completions.create` (management methods come with portkey-admin)."""
         from .resources.prompts import Prompts
 
-        return Prompts(self)
+        return cast("_Prompts", Prompts(self))
 
     @cached_property
     def feedback(self) -> Feedback:
@@ -160,11 +191,11 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         return Feedback(self)
 
     @cached_property
-    def logs(self) -> Logs:
+    def logs(self) -> _Logs:
         """Custom log insertion: `create` (listing and exports come with portkey-admin)."""
         from .resources.logs import Logs
 
-        return Logs(self)
+        return cast("_Logs", Logs(self))
 
     @cached_property
     def rerank(self) -> Rerank:
@@ -181,7 +212,7 @@ class Portkey(SyncPortkeyMixin, openai.OpenAI):  # pyright: ignore[reportIncompa
         return Generations(self)
 
 
-class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
+class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI, AsyncPortkeyAttributes):  # pyright: ignore[reportIncompatibleMethodOverride, reportIncompatibleVariableOverride]
     """Asynchronous client for the Portkey gateway; an `openai.AsyncOpenAI` with Portkey routing options.
 
     Takes the same arguments as `Portkey`.
@@ -240,12 +271,20 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
 
     with_options = copy  # type: ignore[assignment]  # pyright: ignore[reportIncompatibleMethodOverride, reportAssignmentType]
 
+    if TYPE_CHECKING:
+
+        @property
+        @override
+        def admin(self) -> AsyncAdmin:  # type: ignore[override]
+            """Portkey's admin API (users, invites, workspaces...), from portkey-admin; see `PortkeyClientMixin.admin`."""
+            ...
+
     @cached_property
-    def prompts(self) -> AsyncPrompts:
+    def prompts(self) -> _AsyncPrompts:
         """Prompt templates: `render` and `completions.create` (management methods come with portkey-admin)."""
         from .resources.prompts import AsyncPrompts
 
-        return AsyncPrompts(self)
+        return cast("_AsyncPrompts", AsyncPrompts(self))
 
     @cached_property
     def feedback(self) -> AsyncFeedback:
@@ -255,11 +294,11 @@ class AsyncPortkey(AsyncPortkeyMixin, openai.AsyncOpenAI):  # pyright: ignore[re
         return AsyncFeedback(self)
 
     @cached_property
-    def logs(self) -> AsyncLogs:
+    def logs(self) -> _AsyncLogs:
         """Custom log insertion: `create` (listing and exports come with portkey-admin)."""
         from .resources.logs import AsyncLogs
 
-        return AsyncLogs(self)
+        return cast("_AsyncLogs", AsyncLogs(self))
 
     @cached_property
     def rerank(self) -> AsyncRerank:

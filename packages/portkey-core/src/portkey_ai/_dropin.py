@@ -4,10 +4,7 @@ One generic mechanism (DECISIONS 22), applied to every resource reached from a c
 resources, core's Portkey resources) and, through `accept_extra_keywords`, to every portkey-admin method:
 
 - a keyword the installed method does not declare is sent in the JSON body (POST/PUT/PATCH) or the query
-  (GET/DELETE), merged under an explicit `extra_body` / `extra_query` (explicit wins). The accepted names come from
-  the installed method's signature (read once per function), so new openai parameters keep working. The request
-  itself decides between body and query: the undeclared keywords travel in `extra_body` under the `UNDECLARED` key,
-  and `route_undeclared` (called when the request is built) puts them in the query of a GET or DELETE;
+  (GET/DELETE), merged under an explicit `extra_body` / `extra_query` (explicit wins; `_keywords.py`);
 - a few official signatures are restored on top (`OFFICIAL`): `model="portkey-default"` where the official SDK
   defaults it, positional arguments the official SDK takes (`files.create(file, purpose)`), and
   `audio.speech.create(..., stream=True)`.
@@ -23,10 +20,18 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
+from typing import Any, Final, Literal, TypeVar, cast
 
-if TYPE_CHECKING:
-    from openai._models import FinalRequestOptions
+from ._keywords import (
+    UNDECLARED,
+    Shape,
+    accept_extra_keywords,
+    is_async,
+    route,
+    route_undeclared,
+    shape_of,
+    undeclared_body,
+)
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -43,35 +48,6 @@ DEFAULT_MODEL: Final = "portkey-default"
 """The model the official SDK sends when none is given: the gateway's config, virtual key or prompt decides."""
 
 _F = TypeVar("_F", bound=Callable[..., Any])
-_QUERY_METHODS: Final = frozenset({"get", "delete", "head", "options"})
-
-
-UNDECLARED: Final = "__portkey_undeclared__"
-"""The key under which `extra_body` carries the undeclared keywords until the request is built (openai copies
-`extra_body` into a plain dict, so a key is what survives)."""
-
-
-def undeclared_body(undeclared: Mapping[str, object], explicit: Mapping[str, object] | None) -> dict[str, object]:
-    """`extra_body` for a call with `undeclared` keywords besides the `explicit` `extra_body` (which wins)."""
-    body = dict(explicit or {})
-    earlier = body.pop(UNDECLARED, None)
-    body[UNDECLARED] = {**cast("Mapping[str, object]", earlier or {}), **undeclared}
-    return body
-
-
-def route_undeclared(options: FinalRequestOptions) -> None:
-    """Put the undeclared keywords of a call where its HTTP method wants them: the query of a GET or DELETE, else
-    the JSON body; an explicit `extra_body` / `extra_query` value of the same name wins."""
-    extra = options.extra_json
-    if not extra or UNDECLARED not in extra:
-        return
-    body = {name: value for name, value in extra.items() if name != UNDECLARED}
-    undeclared = cast("Mapping[str, object]", extra[UNDECLARED])
-    if options.method.lower() in _QUERY_METHODS:
-        options.params = {**undeclared, **options.params}
-        options.extra_json = body or None
-    else:
-        options.extra_json = {**undeclared, **body}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,83 +150,7 @@ OFFICIAL: Final[Mapping[str, Official]] = {
 """The official SDK's signatures where they differ from openai's, by method path from the client."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """How a method takes keywords: the names it declares, and where undeclared ones go (`None`: nowhere)."""
-
-    accepted: frozenset[str]
-    channel: Literal["extra_body", "extra_query"] | None
-    positional: int = 0
-    """How many arguments it takes by position (after `self`)."""
-
-
-@functools.cache
-def _shape(func: Callable[..., Any]) -> _Shape:
-    try:
-        parameters = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return _Shape(frozenset(), None)
-    names = frozenset(p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
-    positional = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters if p.name != "self")
-    if any(p.kind is p.VAR_KEYWORD for p in parameters):
-        return _Shape(names, None, positional)
-    channel: Literal["extra_body", "extra_query"] | None = (
-        "extra_body" if "extra_body" in names else "extra_query" if "extra_query" in names else None
-    )
-    return _Shape(names, channel, positional)
-
-
-def _is_async(func: Callable[..., Any]) -> bool:
-    """Whether `func` is, under its decorators (openai's `required_args` wrapper is a plain function), a coroutine
-    function: its adapter is then one too."""
-    return inspect.iscoroutinefunction(inspect.unwrap(func))
-
-
-def _route(shape: _Shape, kwargs: dict[str, Any]) -> None:
-    """Move the keywords `shape` does not declare into its `extra_body` or `extra_query` (explicit values win)."""
-    if shape.channel is None:
-        return
-    undeclared = [name for name in kwargs if name not in shape.accepted]
-    if not undeclared:
-        return
-    extras = {name: kwargs.pop(name) for name in undeclared}
-    if shape.channel == "extra_body":
-        kwargs["extra_body"] = undeclared_body(extras, kwargs.get("extra_body"))
-    else:
-        kwargs["extra_query"] = {**extras, **(kwargs.get("extra_query") or {})}
-
-
-def accept_extra_keywords(method: _F) -> _F:
-    """`method` (a bound method taking `extra_body` and/or `extra_query`) that also takes undeclared keywords.
-
-    They go to the JSON body of a POST/PUT/PATCH and to the query of a GET/DELETE (decided when the request is
-    built, see `route_undeclared`), under the explicit `extra_body` / `extra_query`. A method that already takes `**kwargs` is returned
-    unchanged.
-    """
-    func = cast("Callable[..., Any]", getattr(method, "__func__", method))
-    shape = _shape(func)
-    if shape.channel is None:
-        return method
-    if _is_async(func):
-
-        @functools.wraps(method)
-        async def async_call(*args: Any, **kwargs: Any) -> Any:
-            _route(shape, kwargs)
-            return await method(*args, **kwargs)
-
-        return cast("_F", async_call)
-
-    @functools.wraps(method)
-    def call(*args: Any, **kwargs: Any) -> Any:
-        _route(shape, kwargs)
-        return method(*args, **kwargs)
-
-    return cast("_F", call)
-
-
-def _prepare(
-    official: Official | None, shape: _Shape, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[Any, ...]:
+def _prepare(official: Official | None, shape: Shape, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     if official is not None:
         if official.positional and len(args) > shape.positional:
             named, args = args[: len(official.positional)], args[len(official.positional) :]
@@ -260,7 +160,7 @@ def _prepare(
                 kwargs[name] = value
         for name, value in official.defaults.items():
             kwargs.setdefault(name, value)
-    _route(shape, kwargs)
+    route(shape, kwargs)
     return args
 
 
@@ -276,14 +176,14 @@ def _streamed(official: Official | None, resource: Any, name: str, kwargs: dict[
 def _wrap(func: Callable[..., Any], official: Official | None) -> Callable[..., Any]:
     """`func` (a resource method, unbound) taking the official SDK's calls too."""
     name = func.__name__
-    if _is_async(func):
+    if is_async(func):
 
         @functools.wraps(func)
         async def async_method(self: Any, *args: Any, **kwargs: Any) -> Any:
             streamed = _streamed(official, self, name, kwargs)
             if streamed is not None:
                 return streamed(*args, **kwargs)
-            args = _prepare(official, _shape(func), args, kwargs)
+            args = _prepare(official, shape_of(func), args, kwargs)
             return await func(self, *args, **kwargs)
 
         return async_method
@@ -293,7 +193,7 @@ def _wrap(func: Callable[..., Any], official: Official | None) -> Callable[..., 
         streamed = _streamed(official, self, name, kwargs)
         if streamed is not None:
             return streamed(*args, **kwargs)
-        args = _prepare(official, _shape(func), args, kwargs)
+        args = _prepare(official, shape_of(func), args, kwargs)
         if official is not None and official.around is not None:
             return official.around(self, func, args, kwargs)
         return func(self, *args, **kwargs)
@@ -308,7 +208,7 @@ _adapted: dict[tuple[type[Any], str], type[Any]] = {}
 def _is_resource(value: object) -> bool:
     from openai._resource import AsyncAPIResource, SyncAPIResource
 
-    from .resources._base import AsyncResource, SyncResource
+    from .resources._endpoint import AsyncResource, SyncResource
 
     return isinstance(value, SyncAPIResource | AsyncAPIResource | SyncResource | AsyncResource)
 
@@ -322,7 +222,7 @@ def _adapted_class(cls: type[Any], path: str) -> type[Any]:
     namespace: dict[str, Any] = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "__slots__": ()}
     seen: set[str] = set()
     for klass in cls.__mro__:
-        if klass is object or klass.__module__ in ("openai._resource", "portkey_ai.resources._base"):
+        if klass is object or klass.__module__ in ("openai._resource", "portkey_ai.resources._endpoint"):
             continue
         for name, value in vars(klass).items():
             if name.startswith("_") or name in seen or name in _RESPONSE_WRAPPERS:
@@ -349,7 +249,7 @@ def _in_lane(func: Callable[..., Any], path: str) -> Callable[..., Any]:
 def _is_async_resource(cls: type[Any]) -> bool:
     from openai._resource import AsyncAPIResource
 
-    from .resources._base import AsyncResource
+    from .resources._endpoint import AsyncResource
 
     return issubclass(cls, AsyncAPIResource | AsyncResource)
 

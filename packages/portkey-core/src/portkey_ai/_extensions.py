@@ -56,7 +56,7 @@ def find_factory(name: str) -> ResourceFactory | None:
     return _factories().get(name)
 
 
-def missing(owner: str, name: str) -> MissingExtensionError:
-    """The error for an attribute whose distribution is not installed."""
-    dist = PROVIDED_BY[name]
+def missing(owner: str, name: str, *, provider: str | None = None) -> MissingExtensionError:
+    """The error for `owner.name` when the distribution providing `provider` (default: `name`) is not installed."""
+    dist = PROVIDED_BY[provider or name]
     return MissingExtensionError(f"`{owner}.{name}` is provided by {dist}: pip install {dist}")

@@ -30,7 +30,7 @@ from typing_extensions import override
 from . import _deadline, _fastparse, _logging
 from ._bodies import aread_bounded, aread_success, read_bounded, read_success
 from ._connections import SYNC_HTTP_CLIENTS, MaskedHeaders, check_event_loop, same_origin_redirect
-from ._dropin import official_request, route_undeclared
+from ._dropin import official_request
 from ._errors import (
     as_mapping,
     describe,
@@ -53,6 +53,7 @@ from ._exceptions import (
 from ._extensions import PROVIDED_BY, find_factory, missing
 from ._fastlane import LANE_PATHS
 from ._http import httpx
+from ._keywords import route_undeclared
 from ._options import (
     OPTION_SPECS,
     PortkeyOptions,

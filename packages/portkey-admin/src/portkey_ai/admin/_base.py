@@ -10,82 +10,68 @@ Values are cleaned here, in one place, for the sync and the async twin alike:
 - query values given as lists (the spec's comma-separated filters) are joined with commas, and a mapping given for
   a JSON-encoded query parameter (`metadata`) is encoded.
 
-Raw and streamed responses, for every resource without a line of per-resource code: each generated resource class
-is generic in its response mode (`Parsed`, `Raw` or `Streamed`) and each generated method is decorated with
-`@endpoint`. On the resource the client gives (`Parsed`), `endpoint` is the plain method; on
-`resource.with_raw_response` (the same class in `Raw` mode) it is the method wrapped by openai's
-`to_raw_response_wrapper`, and on `resource.with_streaming_response` by `to_streamed_response_wrapper` (their async
-twins on async resources). `endpoint.__get__` is overloaded on the mode, so type checkers see
-`Configs[Raw].list(...) -> LegacyAPIResponse[ConfigsListResponse]` with the method's own parameters. The class header
-names the two derived classes (`class Configs(AdminResource["Configs[Raw]", "Configs[Streamed]", ModeT])`), which
-is what types `with_raw_response` and `with_streaming_response` without generating them per class.
+Raw and streamed responses, for every resource without a line of per-resource code, come from core's endpoint
+mechanism (`portkey_ai.resources._endpoint`, through `portkey_ai.lib.sibling`; re-exported here for the generated
+modules): each generated resource class is generic in its response mode (`Parsed`, `Raw` or `Streamed`) and names
+its two derived classes in its header (`class Configs(SyncResource["Configs[Raw]", "Configs[Streamed]", ModeT])`),
+and each generated method is an `@endpoint`, which also takes the official SDK's catch-all keywords.
 
-Every mode also takes the official SDK's catch-all keywords: `endpoint` wraps the bound method with core's
-`accept_extra_keywords` (core's `portkey_ai._dropin`, through `portkey_ai.lib.sibling`), so a keyword the method does not declare reaches the JSON body of a
-POST/PUT/PATCH or the query of a GET/DELETE, under the explicit `extra_body` / `extra_query`.
-
-openai's underscore imports used here (present in openai 2.45+ and 3.x), besides those of
-`portkey_ai.resources._base`: `openai._constants.RAW_RESPONSE_HEADER` (the marker header of the wrappers, removed
-from the options a page keeps for its next pages) and, for annotations only, `LegacyAPIResponse`,
-`ResponseContextManager` and `AsyncResponseContextManager`.
+openai's underscore import used here (present in openai 2.45+ and 3.x): `openai._constants.RAW_RESPONSE_HEADER` (the
+marker header of the wrappers, removed from the options a page keeps for its next pages).
 """
 
 from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
-from functools import cached_property
-from types import MethodType
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, cast, final, overload
+from typing import TYPE_CHECKING, TypeVar
 
 import pydantic
 from openai import NotGiven, RequestOptions
 from openai._constants import RAW_RESPONSE_HEADER
-from typing_extensions import ParamSpec, TypeVar
 
 from portkey_ai.lib.sibling import (
+    AsyncAPIClient,
     AsyncResource,
+    AsyncResponseContextManager,
     Body,
     Headers,
+    LegacyAPIResponse,
+    ModeT,
+    Parsed,
     Query,
+    Raw,
+    ResponseContextManager,
+    ResponseMode,
+    Streamed,
+    SyncAPIClient,
     SyncResource,
     TimeoutArg,
-    accept_extra_keywords,
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
+    endpoint,
     path_segment,
     request_options,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
 )
 
 if TYPE_CHECKING:
-    from openai import APIResponse, AsyncAPIResponse
-
-    # openai's response-wrapper types, for the annotations of the other admin modules too (this is the seam)
-    from openai._legacy_response import LegacyAPIResponse as LegacyAPIResponse
-    from openai._response import (
-        AsyncResponseContextManager as AsyncResponseContextManager,
-        ResponseContextManager as ResponseContextManager,
-    )
-
-    from portkey_ai import AsyncPortkey, Portkey
     from portkey_ai.lib.sibling import httpx
 
 __all__ = [
-    "AdminResource",
-    "AsyncAdminResource",
+    "AsyncAPIClient",
     "AsyncResource",
+    "AsyncResponseContextManager",
     "Body",
     "Headers",
+    "LegacyAPIResponse",
     "ModeT",
     "Parsed",
     "Query",
     "Raw",
+    "ResponseContextManager",
     "ResponseMode",
     "Streamed",
+    "SyncAPIClient",
     "SyncResource",
     "TimeoutArg",
     "admin_options",
@@ -225,175 +211,6 @@ def root_url(base_url: httpx.URL, path: str) -> str:
     if prefix.endswith("/v1"):
         prefix = prefix[: -len("/v1")]
     return str(base_url.copy_with(path=prefix + path, query=None))
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Response modes: `with_raw_response` and `with_streaming_response`
-# --------------------------------------------------------------------------------------------------------------------
-
-
-class ResponseMode:
-    """What the methods of a resource return: `Parsed`, `Raw` or `Streamed` (the type argument of a resource)."""
-
-    __slots__ = ()
-
-
-@final
-class Parsed(ResponseMode):
-    """The parsed result (a model, a page, `None`): the resources the client gives (`portkey.configs`, ...)."""
-
-    __slots__ = ()
-
-
-@final
-class Raw(ResponseMode):
-    """openai's `LegacyAPIResponse` (`.parse()`, `.headers`, `.status_code`, `.text`): `resource.with_raw_response`."""
-
-    __slots__ = ()
-
-
-@final
-class Streamed(ResponseMode):
-    """A context manager of openai's `APIResponse`, body read on demand: `resource.with_streaming_response`."""
-
-    __slots__ = ()
-
-
-_PARSED = Parsed()
-_RAW = Raw()
-_STREAMED = Streamed()
-
-ModeT = TypeVar("ModeT", bound=ResponseMode, default=Parsed)
-"""The response mode of a resource class; a bare `Configs` is `Configs[Parsed]`."""
-RawT = TypeVar("RawT")
-StreamedT = TypeVar("StreamedT")
-_P = ParamSpec("_P")
-_R_co = TypeVar("_R_co", covariant=True)
-
-
-class AdminResource(SyncResource, Generic[RawT, StreamedT, ModeT]):
-    """A portkey-admin resource on a `Portkey` client.
-
-    Generated classes name their own raw and streamed variants: `class Configs(AdminResource["Configs[Raw]",
-    "Configs[Streamed]", ModeT])`, which types `with_raw_response` and `with_streaming_response`.
-    """
-
-    def __init__(self, client: Portkey, *, _mode: ModeT | None = None) -> None:
-        super().__init__(client)
-        self._mode: ModeT = _mode if _mode is not None else cast("ModeT", _PARSED)
-
-    @cached_property
-    def with_raw_response(self) -> RawT:
-        """This resource with every method (and sub-resource) returning the raw HTTP response.
-
-        `portkey.configs.with_raw_response.list()` gives openai's `LegacyAPIResponse`: `.parse()` is what
-        `portkey.configs.list()` returns, `.headers`, `.status_code`, `.text` and `.content` the HTTP response's.
-        """
-        return cast("RawT", _with_mode(self, _RAW))
-
-    @cached_property
-    def with_streaming_response(self) -> StreamedT:
-        """Like `with_raw_response`, but the body is not read until asked for: a context manager of `APIResponse`.
-
-        `with portkey.logs.exports.with_streaming_response.download(export_id) as response:` then
-        `response.iter_bytes()`, `response.headers`, or `response.parse()`.
-        """
-        return cast("StreamedT", _with_mode(self, _STREAMED))
-
-
-class AsyncAdminResource(AsyncResource, Generic[RawT, StreamedT, ModeT]):
-    """A portkey-admin resource on an `AsyncPortkey` client (see `AdminResource`)."""
-
-    def __init__(self, client: AsyncPortkey, *, _mode: ModeT | None = None) -> None:
-        super().__init__(client)
-        self._mode: ModeT = _mode if _mode is not None else cast("ModeT", _PARSED)
-
-    @cached_property
-    def with_raw_response(self) -> RawT:
-        """This resource with every method (and sub-resource) returning the raw HTTP response.
-
-        `await portkey.configs.with_raw_response.list()` gives openai's `LegacyAPIResponse`: `.parse()` is what
-        `await portkey.configs.list()` returns, `.headers`, `.status_code`, `.text` and `.content` the response's.
-        """
-        return cast("RawT", _with_mode(self, _RAW))
-
-    @cached_property
-    def with_streaming_response(self) -> StreamedT:
-        """Like `with_raw_response`, but the body is not read until asked for: an async context manager.
-
-        `async with portkey.logs.exports.with_streaming_response.download(export_id) as response:` then
-        `response.iter_bytes()`, `response.headers`, or `await response.parse()`.
-        """
-        return cast("StreamedT", _with_mode(self, _STREAMED))
-
-
-def _with_mode(resource: AdminResource[Any, Any, Any] | AsyncAdminResource[Any, Any, Any], mode: ResponseMode) -> Any:
-    """A new resource of the same class, on the same client, in `mode`."""
-    factory = cast("Callable[..., Any]", type(resource))
-    return factory(resource._client, _mode=mode)  # pyright: ignore[reportPrivateUsage]
-
-
-class endpoint(Generic[_P, _R_co]):
-    """The decorator of every generated method: the method itself on a resource in `Parsed` mode, the method wrapped
-    by openai's raw or streamed response wrappers in `Raw` and `Streamed` mode (typed by the overloads below).
-
-    In every mode the method also takes the official SDK's catch-all keywords: one it does not declare goes to the
-    JSON body of a POST/PUT/PATCH or the query of a GET/DELETE, under the explicit `extra_body` / `extra_query`
-    (core's one mechanism, `portkey_ai._dropin.accept_extra_keywords`, which routes by the request's HTTP method).
-    Static types keep the declared signature.
-
-    Accessed on the class (`Configs.list`), it is the undecorated function.
-    """
-
-    def __init__(self, method: Callable[Concatenate[Any, _P], _R_co]) -> None:
-        self._method = method
-        self.__doc__ = method.__doc__
-        self.__wrapped__ = method
-
-    @overload
-    def __get__(self, instance: None, owner: type[Any]) -> Callable[Concatenate[Any, _P], _R_co]: ...
-
-    @overload
-    def __get__(
-        self, instance: AdminResource[Any, Any, Parsed] | AsyncAdminResource[Any, Any, Parsed], owner: type[Any]
-    ) -> Callable[_P, _R_co]: ...
-
-    @overload
-    def __get__(
-        self, instance: AdminResource[Any, Any, Raw], owner: type[Any]
-    ) -> Callable[_P, LegacyAPIResponse[_R_co]]: ...
-
-    @overload
-    def __get__(
-        self, instance: AdminResource[Any, Any, Streamed], owner: type[Any]
-    ) -> Callable[_P, ResponseContextManager[APIResponse[_R_co]]]: ...
-
-    @overload
-    def __get__(
-        self: endpoint[_P, Awaitable[_T]], instance: AsyncAdminResource[Any, Any, Raw], owner: type[Any]
-    ) -> Callable[_P, Awaitable[LegacyAPIResponse[_T]]]: ...
-
-    @overload
-    def __get__(
-        self: endpoint[_P, Awaitable[_T]], instance: AsyncAdminResource[Any, Any, Streamed], owner: type[Any]
-    ) -> Callable[_P, AsyncResponseContextManager[AsyncAPIResponse[_T]]]: ...
-
-    def __get__(
-        self, instance: AdminResource[Any, Any, Any] | AsyncAdminResource[Any, Any, Any] | None, owner: type[Any]
-    ) -> Callable[..., Any]:
-        if instance is None:
-            return self._method
-        bound: Callable[..., Any] = accept_extra_keywords(MethodType(self._method, instance))
-        mode: ResponseMode = instance._mode  # pyright: ignore[reportPrivateUsage]
-        if isinstance(mode, Raw):
-            if isinstance(instance, AsyncAdminResource):
-                return async_to_raw_response_wrapper(bound)
-            return to_raw_response_wrapper(bound)
-        if isinstance(mode, Streamed):
-            if isinstance(instance, AsyncAdminResource):
-                return async_to_streamed_response_wrapper(bound)
-            return to_streamed_response_wrapper(bound)
-        return bound
 
 
 def without_response_mode(options: RequestOptions) -> RequestOptions:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from .resources.virtual_keys import AsyncVirtualKeys, VirtualKeys
 
 __all__ = [
+    "AsyncPortkeyAttributes",
+    "PortkeyAttributes",
     "admin",
     "analytics",
     "api_keys",
@@ -286,3 +288,47 @@ def virtual_keys(client: Portkey | AsyncPortkey) -> VirtualKeys | AsyncVirtualKe
     if isinstance(client, AsyncOpenAI):
         return AsyncVirtualKeys(client)
     return VirtualKeys(client)
+
+
+class PortkeyAttributes:
+    """The attributes portkey-admin adds to `Portkey`, for type checkers: `Portkey` lists this class among
+    its bases under `TYPE_CHECKING` (at run time the client finds them through the factories above; `admin`,
+    `prompts` and `logs` are typed by the client itself)."""
+
+    analytics: Analytics
+    api_keys: ApiKeys
+    audit_logs: AuditLogs
+    collections: Collections
+    configs: Configs
+    guardrails: Guardrails
+    integrations: Integrations
+    labels: Labels
+    mcp_integrations: McpIntegrations
+    mcp_servers: McpServers
+    model_configs: ModelConfigs
+    policies: Policies
+    providers: Providers
+    secret_references: SecretReferences
+    virtual_keys: VirtualKeys
+
+
+class AsyncPortkeyAttributes:
+    """The attributes portkey-admin adds to `AsyncPortkey`, for type checkers: `AsyncPortkey` lists this class among
+    its bases under `TYPE_CHECKING` (at run time the client finds them through the factories above; `admin`,
+    `prompts` and `logs` are typed by the client itself)."""
+
+    analytics: AsyncAnalytics
+    api_keys: AsyncApiKeys
+    audit_logs: AsyncAuditLogs
+    collections: AsyncCollections
+    configs: AsyncConfigs
+    guardrails: AsyncGuardrails
+    integrations: AsyncIntegrations
+    labels: AsyncLabels
+    mcp_integrations: AsyncMcpIntegrations
+    mcp_servers: AsyncMcpServers
+    model_configs: AsyncModelConfigs
+    policies: AsyncPolicies
+    providers: AsyncProviders
+    secret_references: AsyncSecretReferences
+    virtual_keys: AsyncVirtualKeys

@@ -34,9 +34,13 @@ from .types.params import GenerationsFilterSchemaParam
 if TYPE_CHECKING:
     from openai import APIResponse, AsyncAPIResponse
 
-    from portkey_ai import AsyncPortkey, Portkey
-
-    from ._base import AsyncResponseContextManager, LegacyAPIResponse, ResponseContextManager
+    from ._base import (
+        AsyncAPIClient,
+        AsyncResponseContextManager,
+        LegacyAPIResponse,
+        ResponseContextManager,
+        SyncAPIClient,
+    )
     from .resources.logs import AsyncLogExports, LogExports
 
 __all__ = [
@@ -167,7 +171,7 @@ def _request_keywords(
     return {"extra_headers": extra_headers, "extra_query": extra_query, "extra_body": extra_body, "timeout": timeout}
 
 
-def _storage_request(client: Portkey | AsyncPortkey, url: str, timeout: TimeoutArg) -> httpx.Request:
+def _storage_request(client: SyncAPIClient | AsyncAPIClient, url: str, timeout: TimeoutArg) -> httpx.Request:
     """A bare GET of the signed URL: no client header, with the call's timeout or else the client's."""
     value = client.timeout if isinstance(timeout, NotGiven) else timeout
     limits = value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
@@ -249,7 +253,7 @@ class _Sink:
 
 
 def _fetch(
-    client: Portkey,
+    client: SyncAPIClient,
     url: str,
     to: str | os.PathLike[str] | IO[bytes],
     path: Path | None,
@@ -276,7 +280,7 @@ def _fetch(
 
 
 async def _afetch(
-    client: AsyncPortkey,
+    client: AsyncAPIClient,
     url: str,
     to: str | os.PathLike[str] | IO[bytes],
     path: Path | None,
@@ -315,7 +319,7 @@ class LogExportsExtras(Generic[ModeT]):
     clock: Clock = SYSTEM_CLOCK
 
     if TYPE_CHECKING:
-        _client: Portkey
+        _client: SyncAPIClient
 
     def _parsed(self) -> LogExports:
         from .resources.logs import LogExports
@@ -552,7 +556,7 @@ class AsyncLogExportsExtras(Generic[ModeT]):
     clock: Clock = SYSTEM_CLOCK
 
     if TYPE_CHECKING:
-        _client: AsyncPortkey
+        _client: AsyncAPIClient
 
     def _parsed(self) -> AsyncLogExports:
         from .resources.logs import AsyncLogExports

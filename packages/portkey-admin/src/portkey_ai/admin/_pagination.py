@@ -38,7 +38,7 @@ from portkey_ai import get_headers
 from ._base import without_response_mode
 
 if TYPE_CHECKING:
-    from portkey_ai import AsyncPortkey, Portkey
+    from ._base import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncPage", "AsyncPaginator", "PageStyle", "SyncPage", "fetch_page"]
 
@@ -174,7 +174,7 @@ class _PageRequest(Generic[ClientT, ResponseT]):
         return cast("RequestOptions", merged)
 
 
-class SyncPage(_BasePage["Portkey", ResponseT, ItemT]):
+class SyncPage(_BasePage["SyncAPIClient", ResponseT, ItemT]):
     """One page of a paged list; iterating it yields the items of this page and of all the following ones."""
 
     def get_next_page(self) -> SyncPage[ResponseT, ItemT]:
@@ -195,7 +195,7 @@ class SyncPage(_BasePage["Portkey", ResponseT, ItemT]):
             yield from page.data
 
 
-class AsyncPage(_BasePage["AsyncPortkey", ResponseT, ItemT]):
+class AsyncPage(_BasePage["AsyncAPIClient", ResponseT, ItemT]):
     """One page of a paged list (async); `async for` over it yields the items of this and all following pages."""
 
     async def get_next_page(self) -> AsyncPage[ResponseT, ItemT]:
@@ -217,18 +217,18 @@ class AsyncPage(_BasePage["AsyncPortkey", ResponseT, ItemT]):
                 yield item
 
 
-def _get(request: _PageRequest[Portkey, ResponseT]) -> SyncPage[ResponseT, Any]:
+def _get(request: _PageRequest[SyncAPIClient, ResponseT]) -> SyncPage[ResponseT, Any]:
     page = request.client.get(request.path, cast_to=request.model, options=request.parsed_into(SyncPage))
     return cast("SyncPage[ResponseT, Any]", page)
 
 
-async def _aget(request: _PageRequest[AsyncPortkey, ResponseT]) -> AsyncPage[ResponseT, Any]:
+async def _aget(request: _PageRequest[AsyncAPIClient, ResponseT]) -> AsyncPage[ResponseT, Any]:
     page = await request.client.get(request.path, cast_to=request.model, options=request.parsed_into(AsyncPage))
     return cast("AsyncPage[ResponseT, Any]", page)
 
 
 def fetch_page(
-    client: Portkey,
+    client: SyncAPIClient,
     path: str,
     *,
     model: type[ResponseT],
@@ -248,7 +248,7 @@ class AsyncPaginator(Awaitable["AsyncPage[ResponseT, ItemT]"], Generic[ResponseT
 
     def __init__(
         self,
-        client: AsyncPortkey,
+        client: AsyncAPIClient,
         path: str,
         *,
         model: type[ResponseT],

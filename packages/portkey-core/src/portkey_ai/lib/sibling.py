@@ -10,51 +10,60 @@ versions for the siblings released with it; it is not an application API: applic
 from __future__ import annotations
 
 from .._constants import MAX_METADATA_VALUE_LENGTH, PORTKEY_GATEWAY_URL
-from .._dropin import accept_extra_keywords
 from .._http import httpx
 from .._logging import redacting_logger
 from .._options import OPTION_SPECS, SECRET_OPTIONS, check_header_value
 from .._secrets import REDACTED, redact_text
-from ..resources._base import (
+from ..resources._base import Body, Headers, Query, TimeoutArg, path_segment, request_options
+from ..resources._endpoint import (
+    AsyncAPIClient,
     AsyncResource,
-    Body,
-    Headers,
-    Query,
+    AsyncResponseContextManager,
+    LegacyAPIResponse,
+    ModeT,
+    Parsed,
+    Raw,
+    ResponseContextManager,
+    ResponseMode,
+    Streamed,
+    SyncAPIClient,
     SyncResource,
-    TimeoutArg,
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    path_segment,
-    request_options,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
+    endpoint,
 )
 from ._spans import Policy, SpanRecord, SpanTree, error_response, safe_base_url
 from ._tracing import PROVIDER_SLUGS, WarnOnce, provider_slug, record_log, usage_from
 from .log_shipper import LogShipper, span_log, to_jsonable
 
 __all__ = [
+    "AsyncAPIClient",
     "AsyncResource",
+    "AsyncResponseContextManager",
     "Body",
     "Headers",
+    "LegacyAPIResponse",
     "LogShipper",
     "MAX_METADATA_VALUE_LENGTH",
+    "ModeT",
     "OPTION_SPECS",
     "PORTKEY_GATEWAY_URL",
     "PROVIDER_SLUGS",
+    "Parsed",
     "Policy",
     "Query",
     "REDACTED",
+    "Raw",
+    "ResponseContextManager",
+    "ResponseMode",
     "SECRET_OPTIONS",
     "SpanRecord",
     "SpanTree",
+    "Streamed",
+    "SyncAPIClient",
     "SyncResource",
     "TimeoutArg",
     "WarnOnce",
-    "accept_extra_keywords",
-    "async_to_raw_response_wrapper",
-    "async_to_streamed_response_wrapper",
     "check_header_value",
+    "endpoint",
     "error_response",
     "httpx",
     "path_segment",
@@ -66,7 +75,5 @@ __all__ = [
     "safe_base_url",
     "span_log",
     "to_jsonable",
-    "to_raw_response_wrapper",
-    "to_streamed_response_wrapper",
     "usage_from",
 ]

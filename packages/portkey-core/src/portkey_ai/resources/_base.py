@@ -1,43 +1,32 @@
-"""What the Portkey-specific resources share; the only module of `resources` that imports openai's private helpers.
+"""What the Portkey-specific resources share besides the endpoint mechanism (`_endpoint.py`): request options, path
+segments, and the base of the resources portkey-admin extends.
 
-openai's underscore imports used here (present in openai 2.45+ and 3.x):
-- `openai._base_client.make_request_options`: per-call `extra_headers`/`extra_query`/`extra_body`/`timeout`
-  (and a `post_parser`) turned into request options, exactly as openai's own resources do;
-- `openai._legacy_response.to_raw_response_wrapper` / `async_to_raw_response_wrapper`: `.with_raw_response`;
-- `openai._response.to_streamed_response_wrapper` / `async_to_streamed_response_wrapper`: `.with_streaming_response`.
+openai's underscore import used here (present in openai 2.45+ and 3.x): `openai._base_client.make_request_options`,
+per-call `extra_headers`/`extra_query`/`extra_body`/`timeout` (and a `post_parser`) turned into request options,
+exactly as openai's own resources do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Protocol, TypeAlias, cast
 from urllib.parse import quote
 
 from openai import NotGiven, Omit, RequestOptions, Timeout, not_given
 from openai._base_client import make_request_options
-from openai._legacy_response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from openai._response import async_to_streamed_response_wrapper, to_streamed_response_wrapper
 
 from .._exceptions import MissingExtensionError
-from .._extensions import PROVIDED_BY
-
-if TYPE_CHECKING:
-    from .._client import AsyncPortkey, Portkey
+from .._extensions import missing
+from ._endpoint import AsyncResource, Raw, Streamed, SyncResource
 
 __all__ = [
-    "AsyncResource",
     "Body",
+    "ExtendedResource",
     "Headers",
     "Query",
-    "SyncResource",
     "TimeoutArg",
-    "async_to_raw_response_wrapper",
-    "async_to_streamed_response_wrapper",
-    "extension_attribute",
     "path_segment",
     "request_options",
-    "to_raw_response_wrapper",
-    "to_streamed_response_wrapper",
 ]
 
 Headers: TypeAlias = Mapping[str, str | Omit]
@@ -78,52 +67,35 @@ def path_segment(name: str, value: object) -> str:
     return quote(value, safe="!$&'()*+,;=:@")
 
 
-class SyncResource:
-    """A group of Portkey-specific endpoints on a `Portkey` client."""
+class _Extensible(Protocol):
+    """What `ExtendedResource` needs of its client (the clients' `_extension_resource`, in `_hooks.py`)."""
 
-    _client: Portkey
-
-    def __init__(self, client: Portkey) -> None:
-        self._client = client
+    def _extension_resource(self, name: str) -> Any: ...
 
 
-class AsyncResource:
-    """A group of Portkey-specific endpoints on an `AsyncPortkey` client."""
+class ExtendedResource:
+    """Base of core's resources that portkey-admin extends (`prompts`, `logs`): the attributes this class does not
+    define come from portkey-admin's subclass, found through the client's one extension lookup
+    (`_extension_resource`), in this resource's response mode; without portkey-admin they raise
+    `MissingExtensionError` (an `AttributeError`) naming `pip install portkey-admin`."""
 
-    _client: AsyncPortkey
-
-    def __init__(self, client: AsyncPortkey) -> None:
-        self._client = client
-
-
-def extension_attribute(client: Portkey | AsyncPortkey, resource: str, name: str) -> Any:
-    """Attribute `name` of the portkey-admin part of `resource` (`prompts`, `logs`), for `__getattr__`.
-
-    Raises `MissingExtensionError` (an `AttributeError` and an `ImportError`) with the install hint when the
-    distribution providing the extension is not installed.
-    """
-    try:
-        extension = client._extension_resource(resource)  # pyright: ignore[reportPrivateUsage]
-    except MissingExtensionError:
-        dist = PROVIDED_BY[resource]
-        raise MissingExtensionError(f"`{resource}.{name}` is provided by {dist}: pip install {dist}") from None
-    return getattr(extension, name)
-
-
-class ExtensionWrappers:
-    """Base of `prompts.with_raw_response` and the like: what this class does not define comes from portkey-admin.
-
-    `portkey.prompts.with_raw_response.create(...)` is portkey-admin's `prompts.with_raw_response.create`.
-    """
-
-    _resource: ClassVar[str]
-    _mode: ClassVar[Literal["with_raw_response", "with_streaming_response"]]
-    _client: Portkey | AsyncPortkey
-
-    def __init__(self, parent: SyncResource | AsyncResource) -> None:
-        self._client = parent._client  # pyright: ignore[reportPrivateUsage]
+    _extension: ClassVar[str]
+    """The client attribute under which portkey-admin registers its subclass."""
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(extension_attribute(self._client, self._resource, self._mode), name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        resource = cast("SyncResource[Any, Any, Any] | AsyncResource[Any, Any, Any]", self)
+        client = cast("_Extensible", resource._client)  # pyright: ignore[reportPrivateUsage]
+        try:
+            extension = client._extension_resource(self._extension)  # pyright: ignore[reportPrivateUsage]
+        except MissingExtensionError:
+            raise missing(self._extension, name, provider=self._extension) from None
+        if isinstance(self, type(extension)):  # portkey-admin's own class: the attribute does not exist
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        mode = resource._mode  # pyright: ignore[reportPrivateUsage]
+        if isinstance(mode, Raw):
+            extension = extension.with_raw_response
+        elif isinstance(mode, Streamed):
+            extension = extension.with_streaming_response
+        return getattr(extension, name)

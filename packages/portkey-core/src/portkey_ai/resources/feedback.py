@@ -14,25 +14,20 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import Any
 
 from openai import not_given
 
 from ..types.feedback_create_params import FeedbackParam
 from ..types.feedback_response import FeedbackResponse
-from ._base import (
+from ._base import Body, Headers, Query, TimeoutArg, request_options
+from ._endpoint import (
     AsyncResource,
-    Body,
-    Headers,
-    Query,
+    ModeT,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     SyncResource,
-    TimeoutArg,
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    request_options,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
+    endpoint,
 )
 
 __all__ = ["AsyncFeedback", "Feedback"]
@@ -142,19 +137,10 @@ def feedback_path(feedback_id: object) -> str:
     return f"{_PATH}/{parsed}"
 
 
-class Feedback(SyncResource):
+class Feedback(SyncResource["Feedback[Raw]", "Feedback[Streamed]", ModeT]):
     """`portkey.feedback`: scores on traced requests."""
 
-    @cached_property
-    def with_raw_response(self) -> FeedbackWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return FeedbackWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> FeedbackWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return FeedbackWithStreamingResponse(self)
-
+    @endpoint
     def create(
         self,
         *,
@@ -205,7 +191,8 @@ class Feedback(SyncResource):
         """Add several feedbacks: every entry is checked first, then each is sent (POST `/feedback`) in order.
 
         Not atomic: if a request fails, the entries before it are saved and the error is raised.
-        Not offered on `with_raw_response` / `with_streaming_response`, since it makes several requests.
+        It makes several requests, so it has no one raw response: on `with_raw_response` /
+        `with_streaming_response` it returns the merged answer too.
 
         Args:
             feedbacks: Mappings with the keywords of `create` (`trace_id`, `value`, `weight`, `metadata`).
@@ -227,6 +214,7 @@ class Feedback(SyncResource):
             ]
         )
 
+    @endpoint
     def update(
         self,
         *,
@@ -264,19 +252,10 @@ class Feedback(SyncResource):
         )
 
 
-class AsyncFeedback(AsyncResource):
+class AsyncFeedback(AsyncResource["AsyncFeedback[Raw]", "AsyncFeedback[Streamed]", ModeT]):
     """`portkey.feedback` on `AsyncPortkey`: scores on traced requests."""
 
-    @cached_property
-    def with_raw_response(self) -> AsyncFeedbackWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return AsyncFeedbackWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncFeedbackWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return AsyncFeedbackWithStreamingResponse(self)
-
+    @endpoint
     async def create(
         self,
         *,
@@ -320,6 +299,7 @@ class AsyncFeedback(AsyncResource):
             ]
         )
 
+    @endpoint
     async def update(
         self,
         *,
@@ -343,35 +323,3 @@ class AsyncFeedback(AsyncResource):
                 extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
             ),
         )
-
-
-class FeedbackWithRawResponse:
-    """`feedback.with_raw_response` (`create`, `update`)."""
-
-    def __init__(self, feedback: Feedback) -> None:
-        self.create = to_raw_response_wrapper(feedback.create)
-        self.update = to_raw_response_wrapper(feedback.update)
-
-
-class AsyncFeedbackWithRawResponse:
-    """`feedback.with_raw_response` on `AsyncPortkey` (`create`, `update`)."""
-
-    def __init__(self, feedback: AsyncFeedback) -> None:
-        self.create = async_to_raw_response_wrapper(feedback.create)
-        self.update = async_to_raw_response_wrapper(feedback.update)
-
-
-class FeedbackWithStreamingResponse:
-    """`feedback.with_streaming_response` (`create`, `update`)."""
-
-    def __init__(self, feedback: Feedback) -> None:
-        self.create = to_streamed_response_wrapper(feedback.create)
-        self.update = to_streamed_response_wrapper(feedback.update)
-
-
-class AsyncFeedbackWithStreamingResponse:
-    """`feedback.with_streaming_response` on `AsyncPortkey` (`create`, `update`)."""
-
-    def __init__(self, feedback: AsyncFeedback) -> None:
-        self.create = async_to_streamed_response_wrapper(feedback.create)
-        self.update = async_to_streamed_response_wrapper(feedback.update)

@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from functools import cached_property
 from typing import Any
 
 from openai import not_given
 
 from .._options import ConfigValue
 from ..types.prompt_completion import PromptCompletion
-from ._base import (
+from ._base import Body, Headers, Query, TimeoutArg
+from ._endpoint import (
     AsyncResource,
-    Body,
-    Headers,
-    Query,
+    ModeT,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     SyncResource,
-    TimeoutArg,
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
+    endpoint,
 )
+from .prompts import AsyncPromptCompletions, PromptCompletions
 
 __all__ = ["AsyncGenerations", "Generations"]
 
@@ -37,19 +34,10 @@ DEPRECATION_MESSAGE = (
 )
 
 
-class Generations(SyncResource):
+class Generations(SyncResource["Generations[Raw]", "Generations[Streamed]", ModeT]):
     """`portkey.generations` (deprecated; use `portkey.prompts.completions`)."""
 
-    @cached_property
-    def with_raw_response(self) -> GenerationsWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return GenerationsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> GenerationsWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return GenerationsWithStreamingResponse(self)
-
+    @endpoint
     def create(
         self,
         *,
@@ -63,7 +51,7 @@ class Generations(SyncResource):
     ) -> PromptCompletion:
         """Deprecated: run a saved prompt. Warns, then does `prompts.completions.create(...)` with these arguments."""
         warnings.warn(DEPRECATION_MESSAGE, DeprecationWarning, stacklevel=2)
-        return self._client.prompts.completions.create(
+        return PromptCompletions(self._client).create(
             prompt_id=prompt_id,
             variables=variables,
             config=config,
@@ -74,19 +62,10 @@ class Generations(SyncResource):
         )
 
 
-class AsyncGenerations(AsyncResource):
+class AsyncGenerations(AsyncResource["AsyncGenerations[Raw]", "AsyncGenerations[Streamed]", ModeT]):
     """`portkey.generations` on `AsyncPortkey` (deprecated; use `portkey.prompts.completions`)."""
 
-    @cached_property
-    def with_raw_response(self) -> AsyncGenerationsWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return AsyncGenerationsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncGenerationsWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return AsyncGenerationsWithStreamingResponse(self)
-
+    @endpoint
     async def create(
         self,
         *,
@@ -100,7 +79,7 @@ class AsyncGenerations(AsyncResource):
     ) -> PromptCompletion:
         """Deprecated: run a saved prompt. Warns, then does `prompts.completions.create(...)` with these arguments."""
         warnings.warn(DEPRECATION_MESSAGE, DeprecationWarning, stacklevel=2)
-        return await self._client.prompts.completions.create(
+        return await AsyncPromptCompletions(self._client).create(
             prompt_id=prompt_id,
             variables=variables,
             config=config,
@@ -109,31 +88,3 @@ class AsyncGenerations(AsyncResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-
-
-class GenerationsWithRawResponse:
-    """`generations.with_raw_response`."""
-
-    def __init__(self, generations: Generations) -> None:
-        self.create = to_raw_response_wrapper(generations.create)
-
-
-class AsyncGenerationsWithRawResponse:
-    """`generations.with_raw_response` on `AsyncPortkey`."""
-
-    def __init__(self, generations: AsyncGenerations) -> None:
-        self.create = async_to_raw_response_wrapper(generations.create)
-
-
-class GenerationsWithStreamingResponse:
-    """`generations.with_streaming_response`."""
-
-    def __init__(self, generations: Generations) -> None:
-        self.create = to_streamed_response_wrapper(generations.create)
-
-
-class AsyncGenerationsWithStreamingResponse:
-    """`generations.with_streaming_response` on `AsyncPortkey`."""
-
-    def __init__(self, generations: AsyncGenerations) -> None:
-        self.create = async_to_streamed_response_wrapper(generations.create)

@@ -10,28 +10,28 @@ installed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cached_property
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from openai import not_given
 
 from ..types.log_create_params import CustomLogParam
 from ..types.log_create_response import LogCreateResponse
-from ._base import (
+from ._base import Body, ExtendedResource, Headers, Query, TimeoutArg, request_options
+from ._endpoint import (
     AsyncResource,
-    Body,
-    ExtensionWrappers,
-    Headers,
-    Query,
+    AsyncResponseContextManager,
+    LegacyAPIResponse,
+    ModeT,
+    Parsed,
+    Raw,
+    ResponseContextManager,
+    Streamed,
     SyncResource,
-    TimeoutArg,
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    extension_attribute,
-    request_options,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
+    endpoint,
 )
+
+if TYPE_CHECKING:
+    from openai import APIResponse, AsyncAPIResponse
 
 __all__ = ["AsyncLogs", "Logs"]
 
@@ -112,26 +112,18 @@ def log_response(parsed: object) -> LogCreateResponse:
     return LogCreateResponse()
 
 
-class Logs(SyncResource):
+class Logs(ExtendedResource, SyncResource["Logs[Raw]", "Logs[Streamed]", ModeT]):
     """`portkey.logs`: insert logs of requests made outside the gateway.
 
     Attributes this class does not define (`exports`, ...) come from portkey-admin when it is installed; otherwise
     using them raises an error that says `pip install portkey-admin`.
     """
 
-    @cached_property
-    def with_raw_response(self) -> LogsWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return LogsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> LogsWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return LogsWithStreamingResponse(self)
+    _extension = "logs"
 
     @overload
     def create(
-        self,
+        self: Logs[Parsed],
         *,
         request: Mapping[str, Any] | None = None,
         response: Mapping[str, Any] | None = None,
@@ -144,7 +136,7 @@ class Logs(SyncResource):
 
     @overload
     def create(
-        self,
+        self: Logs[Parsed],
         *,
         logs: Sequence[CustomLogParam],
         extra_headers: Headers | None = None,
@@ -152,8 +144,38 @@ class Logs(SyncResource):
         timeout: TimeoutArg = not_given,
     ) -> LogCreateResponse: ...
 
+    @overload
+    def create(
+        self: Logs[Raw],
+        *,
+        request: Mapping[str, Any] | None = None,
+        response: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        logs: Sequence[CustomLogParam] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> LegacyAPIResponse[LogCreateResponse]: ...
+
+    @overload
+    def create(
+        self: Logs[Streamed],
+        *,
+        request: Mapping[str, Any] | None = None,
+        response: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        logs: Sequence[CustomLogParam] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> ResponseContextManager[APIResponse[LogCreateResponse]]: ...
+
+    @endpoint  # type: ignore[misc, operator]  # mypy wants a callable implementation; the overloads type the calls
     def create(
         self,
+        /,
         *,
         request: Mapping[str, Any] | None = None,
         response: Mapping[str, Any] | None = None,
@@ -195,31 +217,18 @@ class Logs(SyncResource):
             ),
         )
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return extension_attribute(self._client, "logs", name)
 
-
-class AsyncLogs(AsyncResource):
+class AsyncLogs(ExtendedResource, AsyncResource["AsyncLogs[Raw]", "AsyncLogs[Streamed]", ModeT]):
     """`portkey.logs` on `AsyncPortkey`: insert logs of requests made outside the gateway.
 
     Attributes this class does not define come from portkey-admin when it is installed (see `Logs`).
     """
 
-    @cached_property
-    def with_raw_response(self) -> AsyncLogsWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return AsyncLogsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncLogsWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return AsyncLogsWithStreamingResponse(self)
+    _extension = "logs"
 
     @overload
     async def create(
-        self,
+        self: AsyncLogs[Parsed],
         *,
         request: Mapping[str, Any] | None = None,
         response: Mapping[str, Any] | None = None,
@@ -232,7 +241,7 @@ class AsyncLogs(AsyncResource):
 
     @overload
     async def create(
-        self,
+        self: AsyncLogs[Parsed],
         *,
         logs: Sequence[CustomLogParam],
         extra_headers: Headers | None = None,
@@ -240,8 +249,38 @@ class AsyncLogs(AsyncResource):
         timeout: TimeoutArg = not_given,
     ) -> LogCreateResponse: ...
 
+    @overload
+    async def create(
+        self: AsyncLogs[Raw],
+        *,
+        request: Mapping[str, Any] | None = None,
+        response: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        logs: Sequence[CustomLogParam] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> LegacyAPIResponse[LogCreateResponse]: ...
+
+    @overload
+    def create(
+        self: AsyncLogs[Streamed],
+        *,
+        request: Mapping[str, Any] | None = None,
+        response: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        logs: Sequence[CustomLogParam] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutArg = not_given,
+    ) -> AsyncResponseContextManager[AsyncAPIResponse[LogCreateResponse]]: ...
+
+    @endpoint  # type: ignore[misc, operator]  # mypy wants a callable implementation; the overloads type the calls
     async def create(
         self,
+        /,
         *,
         request: Mapping[str, Any] | None = None,
         response: Mapping[str, Any] | None = None,
@@ -266,52 +305,3 @@ class AsyncLogs(AsyncResource):
                 post_parser=log_response,
             ),
         )
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return extension_attribute(self._client, "logs", name)
-
-
-class LogsWithRawResponse(ExtensionWrappers):
-    """`logs.with_raw_response`."""
-
-    _resource = "logs"
-    _mode = "with_raw_response"
-
-    def __init__(self, logs: Logs) -> None:
-        super().__init__(logs)
-        self.create = to_raw_response_wrapper(logs.create)
-
-
-class AsyncLogsWithRawResponse(ExtensionWrappers):
-    """`logs.with_raw_response` on `AsyncPortkey`."""
-
-    _resource = "logs"
-    _mode = "with_raw_response"
-
-    def __init__(self, logs: AsyncLogs) -> None:
-        super().__init__(logs)
-        self.create = async_to_raw_response_wrapper(logs.create)
-
-
-class LogsWithStreamingResponse(ExtensionWrappers):
-    """`logs.with_streaming_response`."""
-
-    _resource = "logs"
-    _mode = "with_streaming_response"
-
-    def __init__(self, logs: Logs) -> None:
-        super().__init__(logs)
-        self.create = to_streamed_response_wrapper(logs.create)
-
-
-class AsyncLogsWithStreamingResponse(ExtensionWrappers):
-    """`logs.with_streaming_response` on `AsyncPortkey`."""
-
-    _resource = "logs"
-    _mode = "with_streaming_response"
-
-    def __init__(self, logs: AsyncLogs) -> None:
-        super().__init__(logs)
-        self.create = async_to_streamed_response_wrapper(logs.create)

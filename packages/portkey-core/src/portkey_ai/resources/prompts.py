@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from openai import AsyncStream, Stream, not_given
 
@@ -21,22 +21,22 @@ from .._options import ConfigValue, build_headers, make_options
 from ..types.prompt_completion import PromptCompletion
 from ..types.prompt_completion_chunk import PromptCompletionChunk
 from ..types.prompt_render import PromptRender
-from ._base import (
+from ._base import Body, ExtendedResource, Headers, Query, TimeoutArg, path_segment, request_options
+from ._endpoint import (
     AsyncResource,
-    Body,
-    ExtensionWrappers,
-    Headers,
-    Query,
+    AsyncResponseContextManager,
+    LegacyAPIResponse,
+    ModeT,
+    Parsed,
+    Raw,
+    ResponseContextManager,
+    Streamed,
     SyncResource,
-    TimeoutArg,
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    extension_attribute,
-    path_segment,
-    request_options,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
+    endpoint,
 )
+
+if TYPE_CHECKING:
+    from openai import APIResponse, AsyncAPIResponse
 
 __all__ = [
     "AsyncPromptCompletions",
@@ -141,22 +141,12 @@ def render_path(prompt_id: str) -> str:
     return f"/prompts/{path_segment('prompt_id', prompt_id)}/render"
 
 
-class PromptCompletions(SyncResource):
+class PromptCompletions(SyncResource["PromptCompletions[Raw]", "PromptCompletions[Streamed]", ModeT]):
     """`portkey.prompts.completions`: run a saved prompt template."""
-
-    @cached_property
-    def with_raw_response(self) -> PromptCompletionsWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return PromptCompletionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> PromptCompletionsWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return PromptCompletionsWithStreamingResponse(self)
 
     @overload
     def create(
-        self,
+        self: PromptCompletions[Parsed],
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -177,7 +167,7 @@ class PromptCompletions(SyncResource):
 
     @overload
     def create(
-        self,
+        self: PromptCompletions[Parsed],
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -198,7 +188,7 @@ class PromptCompletions(SyncResource):
 
     @overload
     def create(
-        self,
+        self: PromptCompletions[Parsed],
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -217,8 +207,40 @@ class PromptCompletions(SyncResource):
         **kwargs: Any,
     ) -> PromptCompletion | Stream[PromptCompletionChunk]: ...
 
+    @overload
+    def create(
+        self: PromptCompletions[Raw], *, prompt_id: str, stream: Literal[False] = False, **kwargs: Any
+    ) -> LegacyAPIResponse[PromptCompletion]: ...
+
+    @overload
+    def create(  # pyright: ignore[reportOverlappingOverload]  # the wrapper types are invariant
+        self: PromptCompletions[Raw], *, prompt_id: str, stream: Literal[True], **kwargs: Any
+    ) -> LegacyAPIResponse[Stream[PromptCompletionChunk]]: ...
+
+    @overload
+    def create(
+        self: PromptCompletions[Raw], *, prompt_id: str, stream: bool, **kwargs: Any
+    ) -> LegacyAPIResponse[PromptCompletion | Stream[PromptCompletionChunk]]: ...
+
+    @overload
+    def create(
+        self: PromptCompletions[Streamed], *, prompt_id: str, stream: Literal[False] = False, **kwargs: Any
+    ) -> ResponseContextManager[APIResponse[PromptCompletion]]: ...
+
+    @overload
+    def create(  # pyright: ignore[reportOverlappingOverload]  # the wrapper types are invariant
+        self: PromptCompletions[Streamed], *, prompt_id: str, stream: Literal[True], **kwargs: Any
+    ) -> ResponseContextManager[APIResponse[Stream[PromptCompletionChunk]]]: ...
+
+    @overload
+    def create(
+        self: PromptCompletions[Streamed], *, prompt_id: str, stream: bool, **kwargs: Any
+    ) -> ResponseContextManager[APIResponse[PromptCompletion | Stream[PromptCompletionChunk]]]: ...
+
+    @endpoint  # type: ignore[misc, operator]  # mypy wants a callable implementation; the overloads type the calls
     def create(
         self,
+        /,
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -283,22 +305,12 @@ class PromptCompletions(SyncResource):
         )
 
 
-class AsyncPromptCompletions(AsyncResource):
+class AsyncPromptCompletions(AsyncResource["AsyncPromptCompletions[Raw]", "AsyncPromptCompletions[Streamed]", ModeT]):
     """`portkey.prompts.completions` on `AsyncPortkey`: run a saved prompt template."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncPromptCompletionsWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return AsyncPromptCompletionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncPromptCompletionsWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return AsyncPromptCompletionsWithStreamingResponse(self)
 
     @overload
     async def create(
-        self,
+        self: AsyncPromptCompletions[Parsed],
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -319,7 +331,7 @@ class AsyncPromptCompletions(AsyncResource):
 
     @overload
     async def create(
-        self,
+        self: AsyncPromptCompletions[Parsed],
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -340,7 +352,7 @@ class AsyncPromptCompletions(AsyncResource):
 
     @overload
     async def create(
-        self,
+        self: AsyncPromptCompletions[Parsed],
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -359,8 +371,40 @@ class AsyncPromptCompletions(AsyncResource):
         **kwargs: Any,
     ) -> PromptCompletion | AsyncStream[PromptCompletionChunk]: ...
 
+    @overload
+    async def create(
+        self: AsyncPromptCompletions[Raw], *, prompt_id: str, stream: Literal[False] = False, **kwargs: Any
+    ) -> LegacyAPIResponse[PromptCompletion]: ...
+
+    @overload
+    async def create(
+        self: AsyncPromptCompletions[Raw], *, prompt_id: str, stream: Literal[True], **kwargs: Any
+    ) -> LegacyAPIResponse[AsyncStream[PromptCompletionChunk]]: ...
+
+    @overload
+    async def create(
+        self: AsyncPromptCompletions[Raw], *, prompt_id: str, stream: bool, **kwargs: Any
+    ) -> LegacyAPIResponse[PromptCompletion | AsyncStream[PromptCompletionChunk]]: ...
+
+    @overload
+    def create(
+        self: AsyncPromptCompletions[Streamed], *, prompt_id: str, stream: Literal[False] = False, **kwargs: Any
+    ) -> AsyncResponseContextManager[AsyncAPIResponse[PromptCompletion]]: ...
+
+    @overload
+    def create(  # pyright: ignore[reportOverlappingOverload]  # the wrapper types are invariant
+        self: AsyncPromptCompletions[Streamed], *, prompt_id: str, stream: Literal[True], **kwargs: Any
+    ) -> AsyncResponseContextManager[AsyncAPIResponse[AsyncStream[PromptCompletionChunk]]]: ...
+
+    @overload
+    def create(
+        self: AsyncPromptCompletions[Streamed], *, prompt_id: str, stream: bool, **kwargs: Any
+    ) -> AsyncResponseContextManager[AsyncAPIResponse[PromptCompletion | AsyncStream[PromptCompletionChunk]]]: ...
+
+    @endpoint  # type: ignore[misc, operator]  # mypy wants a callable implementation; the overloads type the calls
     async def create(
         self,
+        /,
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -409,7 +453,7 @@ class AsyncPromptCompletions(AsyncResource):
         )
 
 
-class Prompts(SyncResource):
+class Prompts(ExtendedResource, SyncResource["Prompts[Raw]", "Prompts[Streamed]", ModeT]):
     """`portkey.prompts`: render and run saved prompt templates.
 
     Attributes this class does not define (`create`, `list`, `retrieve`, `update`, `delete`, `publish`, `versions`,
@@ -417,23 +461,17 @@ class Prompts(SyncResource):
     `pip install portkey-admin`.
     """
 
+    _extension = "prompts"
+
     @cached_property
-    def completions(self) -> PromptCompletions:
+    def completions(self) -> PromptCompletions[ModeT]:
         """Run a saved prompt: `completions.create(prompt_id=..., variables=...)`."""
-        return PromptCompletions(self._client)
+        return PromptCompletions(self._client, _mode=self._mode)
 
-    @cached_property
-    def with_raw_response(self) -> PromptsWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return PromptsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> PromptsWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return PromptsWithStreamingResponse(self)
-
+    @endpoint
     def render(
         self,
+        /,
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -489,35 +527,24 @@ class Prompts(SyncResource):
             ),
         )
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return extension_attribute(self._client, "prompts", name)
 
-
-class AsyncPrompts(AsyncResource):
+class AsyncPrompts(ExtendedResource, AsyncResource["AsyncPrompts[Raw]", "AsyncPrompts[Streamed]", ModeT]):
     """`portkey.prompts` on `AsyncPortkey`: render and run saved prompt templates.
 
     Attributes this class does not define come from portkey-admin when it is installed (see `Prompts`).
     """
 
+    _extension = "prompts"
+
     @cached_property
-    def completions(self) -> AsyncPromptCompletions:
+    def completions(self) -> AsyncPromptCompletions[ModeT]:
         """Run a saved prompt: `await completions.create(prompt_id=..., variables=...)`."""
-        return AsyncPromptCompletions(self._client)
+        return AsyncPromptCompletions(self._client, _mode=self._mode)
 
-    @cached_property
-    def with_raw_response(self) -> AsyncPromptsWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return AsyncPromptsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncPromptsWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return AsyncPromptsWithStreamingResponse(self)
-
+    @endpoint
     async def render(
         self,
+        /,
         *,
         prompt_id: str,
         variables: Mapping[str, Any] | None = None,
@@ -558,104 +585,3 @@ class AsyncPrompts(AsyncResource):
                 extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
             ),
         )
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        return extension_attribute(self._client, "prompts", name)
-
-
-class PromptCompletionsWithRawResponse:
-    """`prompts.completions.with_raw_response`."""
-
-    def __init__(self, completions: PromptCompletions) -> None:
-        self.create = to_raw_response_wrapper(completions.create)
-
-
-class AsyncPromptCompletionsWithRawResponse:
-    """`prompts.completions.with_raw_response` on `AsyncPortkey`."""
-
-    def __init__(self, completions: AsyncPromptCompletions) -> None:
-        self.create = async_to_raw_response_wrapper(completions.create)
-
-
-class PromptCompletionsWithStreamingResponse:
-    """`prompts.completions.with_streaming_response`."""
-
-    def __init__(self, completions: PromptCompletions) -> None:
-        self.create = to_streamed_response_wrapper(completions.create)
-
-
-class AsyncPromptCompletionsWithStreamingResponse:
-    """`prompts.completions.with_streaming_response` on `AsyncPortkey`."""
-
-    def __init__(self, completions: AsyncPromptCompletions) -> None:
-        self.create = async_to_streamed_response_wrapper(completions.create)
-
-
-class PromptsWithRawResponse(ExtensionWrappers):
-    """`prompts.with_raw_response`."""
-
-    _resource = "prompts"
-    _mode = "with_raw_response"
-
-    def __init__(self, prompts: Prompts) -> None:
-        super().__init__(prompts)
-        self._prompts = prompts
-        self.render = to_raw_response_wrapper(prompts.render)
-
-    @cached_property
-    def completions(self) -> PromptCompletionsWithRawResponse:
-        """`prompts.with_raw_response.completions.create(...)`."""
-        return PromptCompletionsWithRawResponse(self._prompts.completions)
-
-
-class AsyncPromptsWithRawResponse(ExtensionWrappers):
-    """`prompts.with_raw_response` on `AsyncPortkey`."""
-
-    _resource = "prompts"
-    _mode = "with_raw_response"
-
-    def __init__(self, prompts: AsyncPrompts) -> None:
-        super().__init__(prompts)
-        self._prompts = prompts
-        self.render = async_to_raw_response_wrapper(prompts.render)
-
-    @cached_property
-    def completions(self) -> AsyncPromptCompletionsWithRawResponse:
-        """`prompts.with_raw_response.completions.create(...)`."""
-        return AsyncPromptCompletionsWithRawResponse(self._prompts.completions)
-
-
-class PromptsWithStreamingResponse(ExtensionWrappers):
-    """`prompts.with_streaming_response`."""
-
-    _resource = "prompts"
-    _mode = "with_streaming_response"
-
-    def __init__(self, prompts: Prompts) -> None:
-        super().__init__(prompts)
-        self._prompts = prompts
-        self.render = to_streamed_response_wrapper(prompts.render)
-
-    @cached_property
-    def completions(self) -> PromptCompletionsWithStreamingResponse:
-        """`prompts.with_streaming_response.completions.create(...)`."""
-        return PromptCompletionsWithStreamingResponse(self._prompts.completions)
-
-
-class AsyncPromptsWithStreamingResponse(ExtensionWrappers):
-    """`prompts.with_streaming_response` on `AsyncPortkey`."""
-
-    _resource = "prompts"
-    _mode = "with_streaming_response"
-
-    def __init__(self, prompts: AsyncPrompts) -> None:
-        super().__init__(prompts)
-        self._prompts = prompts
-        self.render = async_to_streamed_response_wrapper(prompts.render)
-
-    @cached_property
-    def completions(self) -> AsyncPromptCompletionsWithStreamingResponse:
-        """`prompts.with_streaming_response.completions.create(...)`."""
-        return AsyncPromptCompletionsWithStreamingResponse(self._prompts.completions)

@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import Any
 
 from openai import NotGiven, not_given
 
 from ..types.rerank_create_params import RerankDocumentParam
 from ..types.rerank_response import RerankResponse
-from ._base import (
+from ._base import Body, Headers, Query, TimeoutArg, request_options
+from ._endpoint import (
     AsyncResource,
-    Body,
-    Headers,
-    Query,
+    ModeT,
+    Raw,  # noqa: F401 - in the forward references of the class headers
+    Streamed,  # noqa: F401 - in the forward references of the class headers
     SyncResource,
-    TimeoutArg,
-    async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
-    request_options,
-    to_raw_response_wrapper,
-    to_streamed_response_wrapper,
+    endpoint,
 )
 
 __all__ = ["AsyncRerank", "Rerank"]
@@ -148,19 +143,10 @@ def rerank_body(
     return body
 
 
-class Rerank(SyncResource):
+class Rerank(SyncResource["Rerank[Raw]", "Rerank[Streamed]", ModeT]):
     """`portkey.rerank`: documents ordered by their relevance to a query."""
 
-    @cached_property
-    def with_raw_response(self) -> RerankWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return RerankWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> RerankWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return RerankWithStreamingResponse(self)
-
+    @endpoint
     def create(
         self,
         *,
@@ -225,19 +211,10 @@ class Rerank(SyncResource):
         )
 
 
-class AsyncRerank(AsyncResource):
+class AsyncRerank(AsyncResource["AsyncRerank[Raw]", "AsyncRerank[Streamed]", ModeT]):
     """`portkey.rerank` on `AsyncPortkey`: documents ordered by their relevance to a query."""
 
-    @cached_property
-    def with_raw_response(self) -> AsyncRerankWithRawResponse:
-        """Prefix for calls that return the raw HTTP response (`.parse()` gives the usual result)."""
-        return AsyncRerankWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncRerankWithStreamingResponse:
-        """Like `with_raw_response`, but the body is not read until you ask for it."""
-        return AsyncRerankWithStreamingResponse(self)
-
+    @endpoint
     async def create(
         self,
         *,
@@ -277,31 +254,3 @@ class AsyncRerank(AsyncResource):
                 extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
             ),
         )
-
-
-class RerankWithRawResponse:
-    """`rerank.with_raw_response` (`create`)."""
-
-    def __init__(self, rerank: Rerank) -> None:
-        self.create = to_raw_response_wrapper(rerank.create)
-
-
-class AsyncRerankWithRawResponse:
-    """`rerank.with_raw_response` on `AsyncPortkey` (`create`)."""
-
-    def __init__(self, rerank: AsyncRerank) -> None:
-        self.create = async_to_raw_response_wrapper(rerank.create)
-
-
-class RerankWithStreamingResponse:
-    """`rerank.with_streaming_response` (`create`)."""
-
-    def __init__(self, rerank: Rerank) -> None:
-        self.create = to_streamed_response_wrapper(rerank.create)
-
-
-class AsyncRerankWithStreamingResponse:
-    """`rerank.with_streaming_response` on `AsyncPortkey` (`create`)."""
-
-    def __init__(self, rerank: AsyncRerank) -> None:
-        self.create = async_to_streamed_response_wrapper(rerank.create)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 
 from .. import ExportFailedError, ExportField, WaitTimeoutError
+from ..resources import LogExports
 from ._app import JSON, State, fail, option_name, output_option, state
 from ._operations import OPERATIONS
 from ._output import bar_chart, emit, plain
@@ -214,7 +215,8 @@ def export_command(
             create["description"] = description
         if current.workspace:
             create["workspace_id"] = current.workspace
-    exports = current.client().logs.exports
+    # the resource itself, as `client.logs.exports` gives it (typed from this package, not through the client)
+    exports = LogExports(current.client())
     reporter = _Reporter(progress_mode)
     with reporter.running():
         export_id = resume

@@ -11,14 +11,14 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -81,7 +81,7 @@ _WORKSPACES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 _WORKSPACE_USERS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Admin(AdminResource["Admin[Raw]", "Admin[Streamed]", ModeT]):
+class Admin(SyncResource["Admin[Raw]", "Admin[Streamed]", ModeT]):
     """Portkey's admin API: users, invites, workspaces and their members, SCIM mappings. (`portkey.admin`)"""
 
     @cached_property
@@ -100,7 +100,7 @@ class Admin(AdminResource["Admin[Raw]", "Admin[Streamed]", ModeT]):
         return Workspaces(self._client, _mode=self._mode)
 
 
-class Users(AdminResource["Users[Raw]", "Users[Streamed]", ModeT]):
+class Users(SyncResource["Users[Raw]", "Users[Streamed]", ModeT]):
     """The users of the organisation. (`portkey.admin.users`)"""
 
     @cached_property
@@ -286,7 +286,7 @@ class Users(AdminResource["Users[Raw]", "Users[Streamed]", ModeT]):
         )
 
 
-class Invites(AdminResource["Invites[Raw]", "Invites[Streamed]", ModeT]):
+class Invites(SyncResource["Invites[Raw]", "Invites[Streamed]", ModeT]):
     """Invitations of users to the organisation. (`portkey.admin.users.invites`)"""
 
     @endpoint
@@ -482,7 +482,7 @@ class Invites(AdminResource["Invites[Raw]", "Invites[Streamed]", ModeT]):
         )
 
 
-class Workspaces(AdminResource["Workspaces[Raw]", "Workspaces[Streamed]", ModeT]):
+class Workspaces(SyncResource["Workspaces[Raw]", "Workspaces[Streamed]", ModeT]):
     """The workspaces of the organisation. (`portkey.admin.workspaces`)"""
 
     @cached_property
@@ -714,7 +714,7 @@ class Workspaces(AdminResource["Workspaces[Raw]", "Workspaces[Streamed]", ModeT]
         )
 
 
-class WorkspaceUsers(AdminResource["WorkspaceUsers[Raw]", "WorkspaceUsers[Streamed]", ModeT]):
+class WorkspaceUsers(SyncResource["WorkspaceUsers[Raw]", "WorkspaceUsers[Streamed]", ModeT]):
     """The members of a workspace. (`portkey.admin.workspaces.users`)"""
 
     @endpoint
@@ -908,7 +908,7 @@ class WorkspaceUsers(AdminResource["WorkspaceUsers[Raw]", "WorkspaceUsers[Stream
         )
 
 
-class Scim(AdminResource["Scim[Raw]", "Scim[Streamed]", ModeT]):
+class Scim(SyncResource["Scim[Raw]", "Scim[Streamed]", ModeT]):
     """SCIM provisioning. (`portkey.admin.scim`)"""
 
     @cached_property
@@ -917,7 +917,7 @@ class Scim(AdminResource["Scim[Raw]", "Scim[Streamed]", ModeT]):
         return ScimWorkspaces(self._client, _mode=self._mode)
 
 
-class ScimWorkspaces(AdminResource["ScimWorkspaces[Raw]", "ScimWorkspaces[Streamed]", ModeT]):
+class ScimWorkspaces(SyncResource["ScimWorkspaces[Raw]", "ScimWorkspaces[Streamed]", ModeT]):
     """Mappings of SCIM groups to workspaces. (`portkey.admin.scim.workspaces`)"""
 
     @endpoint
@@ -1051,7 +1051,7 @@ class ScimWorkspaces(AdminResource["ScimWorkspaces[Raw]", "ScimWorkspaces[Stream
         )
 
 
-class AsyncAdmin(AsyncAdminResource["AsyncAdmin[Raw]", "AsyncAdmin[Streamed]", ModeT]):
+class AsyncAdmin(AsyncResource["AsyncAdmin[Raw]", "AsyncAdmin[Streamed]", ModeT]):
     """Portkey's admin API: users, invites, workspaces and their members, SCIM mappings. (`async_portkey.admin`)"""
 
     @cached_property
@@ -1070,7 +1070,7 @@ class AsyncAdmin(AsyncAdminResource["AsyncAdmin[Raw]", "AsyncAdmin[Streamed]", M
         return AsyncWorkspaces(self._client, _mode=self._mode)
 
 
-class AsyncUsers(AsyncAdminResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", ModeT]):
+class AsyncUsers(AsyncResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", ModeT]):
     """The users of the organisation. (`async_portkey.admin.users`)"""
 
     @cached_property
@@ -1256,7 +1256,7 @@ class AsyncUsers(AsyncAdminResource["AsyncUsers[Raw]", "AsyncUsers[Streamed]", M
         )
 
 
-class AsyncInvites(AsyncAdminResource["AsyncInvites[Raw]", "AsyncInvites[Streamed]", ModeT]):
+class AsyncInvites(AsyncResource["AsyncInvites[Raw]", "AsyncInvites[Streamed]", ModeT]):
     """Invitations of users to the organisation. (`async_portkey.admin.users.invites`)"""
 
     @endpoint
@@ -1452,7 +1452,7 @@ class AsyncInvites(AsyncAdminResource["AsyncInvites[Raw]", "AsyncInvites[Streame
         )
 
 
-class AsyncWorkspaces(AsyncAdminResource["AsyncWorkspaces[Raw]", "AsyncWorkspaces[Streamed]", ModeT]):
+class AsyncWorkspaces(AsyncResource["AsyncWorkspaces[Raw]", "AsyncWorkspaces[Streamed]", ModeT]):
     """The workspaces of the organisation. (`async_portkey.admin.workspaces`)"""
 
     @cached_property
@@ -1684,7 +1684,7 @@ class AsyncWorkspaces(AsyncAdminResource["AsyncWorkspaces[Raw]", "AsyncWorkspace
         )
 
 
-class AsyncWorkspaceUsers(AsyncAdminResource["AsyncWorkspaceUsers[Raw]", "AsyncWorkspaceUsers[Streamed]", ModeT]):
+class AsyncWorkspaceUsers(AsyncResource["AsyncWorkspaceUsers[Raw]", "AsyncWorkspaceUsers[Streamed]", ModeT]):
     """The members of a workspace. (`async_portkey.admin.workspaces.users`)"""
 
     @endpoint
@@ -1878,7 +1878,7 @@ class AsyncWorkspaceUsers(AsyncAdminResource["AsyncWorkspaceUsers[Raw]", "AsyncW
         )
 
 
-class AsyncScim(AsyncAdminResource["AsyncScim[Raw]", "AsyncScim[Streamed]", ModeT]):
+class AsyncScim(AsyncResource["AsyncScim[Raw]", "AsyncScim[Streamed]", ModeT]):
     """SCIM provisioning. (`async_portkey.admin.scim`)"""
 
     @cached_property
@@ -1887,7 +1887,7 @@ class AsyncScim(AsyncAdminResource["AsyncScim[Raw]", "AsyncScim[Streamed]", Mode
         return AsyncScimWorkspaces(self._client, _mode=self._mode)
 
 
-class AsyncScimWorkspaces(AsyncAdminResource["AsyncScimWorkspaces[Raw]", "AsyncScimWorkspaces[Streamed]", ModeT]):
+class AsyncScimWorkspaces(AsyncResource["AsyncScimWorkspaces[Raw]", "AsyncScimWorkspaces[Streamed]", ModeT]):
     """Mappings of SCIM groups to workspaces. (`async_portkey.admin.scim.workspaces`)"""
 
     @endpoint

@@ -14,14 +14,14 @@ from openai import NOT_GIVEN, NotGiven
 from typing_extensions import Unpack
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -80,7 +80,7 @@ _ANALYTICS_GROUPS_USERS_PAGES = PageStyle("current_page", "page_size", 0, "data"
 _ANALYTICS_GROUPS_WORKSPACES_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Analytics(AdminResource["Analytics[Raw]", "Analytics[Streamed]", ModeT]):
+class Analytics(SyncResource["Analytics[Raw]", "Analytics[Streamed]", ModeT]):
     """Analytics of the requests through the gateway: graphs, groups, summaries. (`portkey.analytics`)"""
 
     @cached_property
@@ -99,7 +99,7 @@ class Analytics(AdminResource["Analytics[Raw]", "Analytics[Streamed]", ModeT]):
         return AnalyticsSummary(self._client, _mode=self._mode)
 
 
-class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Streamed]", ModeT]):
+class AnalyticsGraphs(SyncResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Streamed]", ModeT]):
     """Time series of one metric each, with a summary. (`portkey.analytics.graphs`)"""
 
     @endpoint
@@ -936,7 +936,7 @@ class AnalyticsGraphs(AdminResource["AnalyticsGraphs[Raw]", "AnalyticsGraphs[Str
         )
 
 
-class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Streamed]", ModeT]):
+class AnalyticsGroups(SyncResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Streamed]", ModeT]):
     """Metrics grouped by user, model or metadata value. (`portkey.analytics.groups`)"""
 
     @endpoint
@@ -1323,7 +1323,7 @@ class AnalyticsGroups(AdminResource["AnalyticsGroups[Raw]", "AnalyticsGroups[Str
         )
 
 
-class AnalyticsSummary(AdminResource["AnalyticsSummary[Raw]", "AnalyticsSummary[Streamed]", ModeT]):
+class AnalyticsSummary(SyncResource["AnalyticsSummary[Raw]", "AnalyticsSummary[Streamed]", ModeT]):
     """Summaries over a time range. (`portkey.analytics.summary`)"""
 
     @endpoint
@@ -1430,7 +1430,7 @@ class AnalyticsSummary(AdminResource["AnalyticsSummary[Raw]", "AnalyticsSummary[
         )
 
 
-class AsyncAnalytics(AsyncAdminResource["AsyncAnalytics[Raw]", "AsyncAnalytics[Streamed]", ModeT]):
+class AsyncAnalytics(AsyncResource["AsyncAnalytics[Raw]", "AsyncAnalytics[Streamed]", ModeT]):
     """Analytics of the requests through the gateway: graphs, groups, summaries. (`async_portkey.analytics`)"""
 
     @cached_property
@@ -1449,7 +1449,7 @@ class AsyncAnalytics(AsyncAdminResource["AsyncAnalytics[Raw]", "AsyncAnalytics[S
         return AsyncAnalyticsSummary(self._client, _mode=self._mode)
 
 
-class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "AsyncAnalyticsGraphs[Streamed]", ModeT]):
+class AsyncAnalyticsGraphs(AsyncResource["AsyncAnalyticsGraphs[Raw]", "AsyncAnalyticsGraphs[Streamed]", ModeT]):
     """Time series of one metric each, with a summary. (`async_portkey.analytics.graphs`)"""
 
     @endpoint
@@ -2286,7 +2286,7 @@ class AsyncAnalyticsGraphs(AsyncAdminResource["AsyncAnalyticsGraphs[Raw]", "Asyn
         )
 
 
-class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "AsyncAnalyticsGroups[Streamed]", ModeT]):
+class AsyncAnalyticsGroups(AsyncResource["AsyncAnalyticsGroups[Raw]", "AsyncAnalyticsGroups[Streamed]", ModeT]):
     """Metrics grouped by user, model or metadata value. (`async_portkey.analytics.groups`)"""
 
     @endpoint
@@ -2673,7 +2673,7 @@ class AsyncAnalyticsGroups(AsyncAdminResource["AsyncAnalyticsGroups[Raw]", "Asyn
         )
 
 
-class AsyncAnalyticsSummary(AsyncAdminResource["AsyncAnalyticsSummary[Raw]", "AsyncAnalyticsSummary[Streamed]", ModeT]):
+class AsyncAnalyticsSummary(AsyncResource["AsyncAnalyticsSummary[Raw]", "AsyncAnalyticsSummary[Streamed]", ModeT]):
     """Summaries over a time range. (`async_portkey.analytics.summary`)"""
 
     @endpoint

@@ -11,14 +11,14 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -46,7 +46,7 @@ __all__ = [
 _API_KEYS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class ApiKeys(AdminResource["ApiKeys[Raw]", "ApiKeys[Streamed]", ModeT]):
+class ApiKeys(SyncResource["ApiKeys[Raw]", "ApiKeys[Streamed]", ModeT]):
     """Portkey API keys (organisation and workspace, service and user keys). (`portkey.api_keys`)"""
 
     @endpoint
@@ -348,7 +348,7 @@ class ApiKeys(AdminResource["ApiKeys[Raw]", "ApiKeys[Streamed]", ModeT]):
         )
 
 
-class AsyncApiKeys(AsyncAdminResource["AsyncApiKeys[Raw]", "AsyncApiKeys[Streamed]", ModeT]):
+class AsyncApiKeys(AsyncResource["AsyncApiKeys[Raw]", "AsyncApiKeys[Streamed]", ModeT]):
     """Portkey API keys (organisation and workspace, service and user keys). (`async_portkey.api_keys`)"""
 
     @endpoint

@@ -10,14 +10,14 @@ from typing import Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -33,7 +33,7 @@ __all__ = [
 _AUDIT_LOGS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "records")
 
 
-class AuditLogs(AdminResource["AuditLogs[Raw]", "AuditLogs[Streamed]", ModeT]):
+class AuditLogs(SyncResource["AuditLogs[Raw]", "AuditLogs[Streamed]", ModeT]):
     """The audit log of the organisation. (`portkey.audit_logs`)"""
 
     @endpoint
@@ -118,7 +118,7 @@ class AuditLogs(AdminResource["AuditLogs[Raw]", "AuditLogs[Streamed]", ModeT]):
         )
 
 
-class AsyncAuditLogs(AsyncAdminResource["AsyncAuditLogs[Raw]", "AsyncAuditLogs[Streamed]", ModeT]):
+class AsyncAuditLogs(AsyncResource["AsyncAuditLogs[Raw]", "AsyncAuditLogs[Streamed]", ModeT]):
     """The audit log of the organisation. (`async_portkey.audit_logs`)"""
 
     @endpoint

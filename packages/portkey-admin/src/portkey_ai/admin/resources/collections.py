@@ -10,14 +10,14 @@ from typing import Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -41,7 +41,7 @@ __all__ = [
 _COLLECTIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Collections(AdminResource["Collections[Raw]", "Collections[Streamed]", ModeT]):
+class Collections(SyncResource["Collections[Raw]", "Collections[Streamed]", ModeT]):
     """Collections of prompts. (`portkey.collections`)"""
 
     @endpoint
@@ -240,7 +240,7 @@ class Collections(AdminResource["Collections[Raw]", "Collections[Streamed]", Mod
         )
 
 
-class AsyncCollections(AsyncAdminResource["AsyncCollections[Raw]", "AsyncCollections[Streamed]", ModeT]):
+class AsyncCollections(AsyncResource["AsyncCollections[Raw]", "AsyncCollections[Streamed]", ModeT]):
     """Collections of prompts. (`async_portkey.collections`)"""
 
     @endpoint

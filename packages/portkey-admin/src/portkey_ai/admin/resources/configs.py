@@ -12,14 +12,14 @@ from typing import Any, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 
-class Configs(AdminResource["Configs[Raw]", "Configs[Streamed]", ModeT]):
+class Configs(SyncResource["Configs[Raw]", "Configs[Streamed]", ModeT]):
     """Saved gateway configs. (`portkey.configs`)"""
 
     @cached_property
@@ -238,7 +238,7 @@ class Configs(AdminResource["Configs[Raw]", "Configs[Streamed]", ModeT]):
         )
 
 
-class ConfigVersions(AdminResource["ConfigVersions[Raw]", "ConfigVersions[Streamed]", ModeT]):
+class ConfigVersions(SyncResource["ConfigVersions[Raw]", "ConfigVersions[Streamed]", ModeT]):
     """The versions of a saved config. (`portkey.configs.versions`)"""
 
     @endpoint
@@ -275,7 +275,7 @@ class ConfigVersions(AdminResource["ConfigVersions[Raw]", "ConfigVersions[Stream
         )
 
 
-class AsyncConfigs(AsyncAdminResource["AsyncConfigs[Raw]", "AsyncConfigs[Streamed]", ModeT]):
+class AsyncConfigs(AsyncResource["AsyncConfigs[Raw]", "AsyncConfigs[Streamed]", ModeT]):
     """Saved gateway configs. (`async_portkey.configs`)"""
 
     @cached_property
@@ -467,7 +467,7 @@ class AsyncConfigs(AsyncAdminResource["AsyncConfigs[Raw]", "AsyncConfigs[Streame
         )
 
 
-class AsyncConfigVersions(AsyncAdminResource["AsyncConfigVersions[Raw]", "AsyncConfigVersions[Streamed]", ModeT]):
+class AsyncConfigVersions(AsyncResource["AsyncConfigVersions[Raw]", "AsyncConfigVersions[Streamed]", ModeT]):
     """The versions of a saved config. (`async_portkey.configs.versions`)"""
 
     @endpoint

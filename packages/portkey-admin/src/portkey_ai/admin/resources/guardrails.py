@@ -10,14 +10,14 @@ from typing import List, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -42,7 +42,7 @@ __all__ = [
 _GUARDRAILS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Guardrails(AdminResource["Guardrails[Raw]", "Guardrails[Streamed]", ModeT]):
+class Guardrails(SyncResource["Guardrails[Raw]", "Guardrails[Streamed]", ModeT]):
     """Guardrails: checks and the actions taken on their verdicts. (`portkey.guardrails`)"""
 
     @endpoint
@@ -257,7 +257,7 @@ class Guardrails(AdminResource["Guardrails[Raw]", "Guardrails[Streamed]", ModeT]
         )
 
 
-class AsyncGuardrails(AsyncAdminResource["AsyncGuardrails[Raw]", "AsyncGuardrails[Streamed]", ModeT]):
+class AsyncGuardrails(AsyncResource["AsyncGuardrails[Raw]", "AsyncGuardrails[Streamed]", ModeT]):
     """Guardrails: checks and the actions taken on their verdicts. (`async_portkey.guardrails`)"""
 
     @endpoint

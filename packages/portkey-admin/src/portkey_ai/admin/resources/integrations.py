@@ -11,14 +11,14 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -66,7 +66,7 @@ __all__ = [
 _INTEGRATIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Integrations(AdminResource["Integrations[Raw]", "Integrations[Streamed]", ModeT]):
+class Integrations(SyncResource["Integrations[Raw]", "Integrations[Streamed]", ModeT]):
     """Integrations: provider credentials shared with workspaces. (`portkey.integrations`)"""
 
     @cached_property
@@ -352,7 +352,7 @@ class Integrations(AdminResource["Integrations[Raw]", "Integrations[Streamed]", 
         )
 
 
-class IntegrationModels(AdminResource["IntegrationModels[Raw]", "IntegrationModels[Streamed]", ModeT]):
+class IntegrationModels(SyncResource["IntegrationModels[Raw]", "IntegrationModels[Streamed]", ModeT]):
     """The models an integration allows. (`portkey.integrations.models`)"""
 
     @endpoint
@@ -470,7 +470,7 @@ class IntegrationModels(AdminResource["IntegrationModels[Raw]", "IntegrationMode
         )
 
 
-class IntegrationWorkspaces(AdminResource["IntegrationWorkspaces[Raw]", "IntegrationWorkspaces[Streamed]", ModeT]):
+class IntegrationWorkspaces(SyncResource["IntegrationWorkspaces[Raw]", "IntegrationWorkspaces[Streamed]", ModeT]):
     """The workspaces an integration is shared with. (`portkey.integrations.workspaces`)"""
 
     @endpoint
@@ -575,7 +575,7 @@ class IntegrationWorkspaces(AdminResource["IntegrationWorkspaces[Raw]", "Integra
         )
 
 
-class AsyncIntegrations(AsyncAdminResource["AsyncIntegrations[Raw]", "AsyncIntegrations[Streamed]", ModeT]):
+class AsyncIntegrations(AsyncResource["AsyncIntegrations[Raw]", "AsyncIntegrations[Streamed]", ModeT]):
     """Integrations: provider credentials shared with workspaces. (`async_portkey.integrations`)"""
 
     @cached_property
@@ -861,9 +861,7 @@ class AsyncIntegrations(AsyncAdminResource["AsyncIntegrations[Raw]", "AsyncInteg
         )
 
 
-class AsyncIntegrationModels(
-    AsyncAdminResource["AsyncIntegrationModels[Raw]", "AsyncIntegrationModels[Streamed]", ModeT]
-):
+class AsyncIntegrationModels(AsyncResource["AsyncIntegrationModels[Raw]", "AsyncIntegrationModels[Streamed]", ModeT]):
     """The models an integration allows. (`async_portkey.integrations.models`)"""
 
     @endpoint
@@ -982,7 +980,7 @@ class AsyncIntegrationModels(
 
 
 class AsyncIntegrationWorkspaces(
-    AsyncAdminResource["AsyncIntegrationWorkspaces[Raw]", "AsyncIntegrationWorkspaces[Streamed]", ModeT]
+    AsyncResource["AsyncIntegrationWorkspaces[Raw]", "AsyncIntegrationWorkspaces[Streamed]", ModeT]
 ):
     """The workspaces an integration is shared with. (`async_portkey.integrations.workspaces`)"""
 

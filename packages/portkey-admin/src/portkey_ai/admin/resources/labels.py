@@ -10,14 +10,14 @@ from typing import Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -37,7 +37,7 @@ __all__ = [
 _LABELS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Labels(AdminResource["Labels[Raw]", "Labels[Streamed]", ModeT]):
+class Labels(SyncResource["Labels[Raw]", "Labels[Streamed]", ModeT]):
     """Labels of prompt versions. (`portkey.labels`)"""
 
     @endpoint
@@ -264,7 +264,7 @@ class Labels(AdminResource["Labels[Raw]", "Labels[Streamed]", ModeT]):
         )
 
 
-class AsyncLabels(AsyncAdminResource["AsyncLabels[Raw]", "AsyncLabels[Streamed]", ModeT]):
+class AsyncLabels(AsyncResource["AsyncLabels[Raw]", "AsyncLabels[Streamed]", ModeT]):
     """Labels of prompt versions. (`async_portkey.labels`)"""
 
     @endpoint

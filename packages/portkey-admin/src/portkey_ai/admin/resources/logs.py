@@ -6,19 +6,22 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import List, Literal, Optional, Union
+from typing import TYPE_CHECKING, List, Literal, Optional, Union
 
 from openai import NOT_GIVEN, NotGiven
+from typing_extensions import override
+
+from portkey_ai.resources.logs import AsyncLogs as CoreAsyncLogs, Logs as CoreLogs
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
-    Raw,  # noqa: F401 - in the forward references of the class headers
-    Streamed,  # noqa: F401 - in the forward references of the class headers
+    Raw,
+    Streamed,
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -44,8 +47,18 @@ __all__ = [
 ]
 
 
-class Logs(AdminResource["Logs[Raw]", "Logs[Streamed]", ModeT]):
+class Logs(CoreLogs[ModeT]):
     """Stored request logs and log exports (`create` is portkey-core's). (`portkey.logs`)"""
+
+    if TYPE_CHECKING:
+
+        @cached_property
+        @override
+        def with_raw_response(self) -> Logs[Raw]: ...
+
+        @cached_property
+        @override
+        def with_streaming_response(self) -> Logs[Streamed]: ...
 
     @cached_property
     def exports(self) -> LogExports[ModeT]:
@@ -86,7 +99,7 @@ class Logs(AdminResource["Logs[Raw]", "Logs[Streamed]", ModeT]):
         )
 
 
-class LogExports(LogExportsExtras[ModeT], AdminResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]):
+class LogExports(LogExportsExtras[ModeT], SyncResource["LogExports[Raw]", "LogExports[Streamed]", ModeT]):
     """Exports of request logs. (`portkey.logs.exports`)"""
 
     @endpoint
@@ -395,8 +408,18 @@ class LogExports(LogExportsExtras[ModeT], AdminResource["LogExports[Raw]", "LogE
         )
 
 
-class AsyncLogs(AsyncAdminResource["AsyncLogs[Raw]", "AsyncLogs[Streamed]", ModeT]):
+class AsyncLogs(CoreAsyncLogs[ModeT]):
     """Stored request logs and log exports (`create` is portkey-core's). (`async_portkey.logs`)"""
+
+    if TYPE_CHECKING:
+
+        @cached_property
+        @override
+        def with_raw_response(self) -> AsyncLogs[Raw]: ...
+
+        @cached_property
+        @override
+        def with_streaming_response(self) -> AsyncLogs[Streamed]: ...
 
     @cached_property
     def exports(self) -> AsyncLogExports[ModeT]:
@@ -438,7 +461,7 @@ class AsyncLogs(AsyncAdminResource["AsyncLogs[Raw]", "AsyncLogs[Streamed]", Mode
 
 
 class AsyncLogExports(
-    AsyncLogExportsExtras[ModeT], AsyncAdminResource["AsyncLogExports[Raw]", "AsyncLogExports[Streamed]", ModeT]
+    AsyncLogExportsExtras[ModeT], AsyncResource["AsyncLogExports[Raw]", "AsyncLogExports[Streamed]", ModeT]
 ):
     """Exports of request logs. (`async_portkey.logs.exports`)"""
 

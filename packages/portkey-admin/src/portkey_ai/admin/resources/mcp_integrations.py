@@ -12,14 +12,14 @@ from typing import Any, List, Literal, Optional, Union, cast
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -67,7 +67,7 @@ _MCP_INTEGRATIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 _MCP_INTEGRATION_CAPABILITIES_LIST_PAGES = PageStyle("page", "page_size", 1, "data")
 
 
-class McpIntegrations(AdminResource["McpIntegrations[Raw]", "McpIntegrations[Streamed]", ModeT]):
+class McpIntegrations(SyncResource["McpIntegrations[Raw]", "McpIntegrations[Streamed]", ModeT]):
     """MCP integrations: connections to MCP servers. (`portkey.mcp_integrations`)"""
 
     @cached_property
@@ -423,7 +423,7 @@ class McpIntegrations(AdminResource["McpIntegrations[Raw]", "McpIntegrations[Str
 
 
 class McpIntegrationCapabilities(
-    AdminResource["McpIntegrationCapabilities[Raw]", "McpIntegrationCapabilities[Streamed]", ModeT]
+    SyncResource["McpIntegrationCapabilities[Raw]", "McpIntegrationCapabilities[Streamed]", ModeT]
 ):
     """The capabilities of an MCP integration. (`portkey.mcp_integrations.capabilities`)"""
 
@@ -509,7 +509,7 @@ class McpIntegrationCapabilities(
 
 
 class McpIntegrationMetadataResource(
-    AdminResource["McpIntegrationMetadataResource[Raw]", "McpIntegrationMetadataResource[Streamed]", ModeT]
+    SyncResource["McpIntegrationMetadataResource[Raw]", "McpIntegrationMetadataResource[Streamed]", ModeT]
 ):
     """The metadata of an MCP integration. (`portkey.mcp_integrations.metadata`)"""
 
@@ -548,7 +548,7 @@ class McpIntegrationMetadataResource(
 
 
 class McpIntegrationWorkspaces(
-    AdminResource["McpIntegrationWorkspaces[Raw]", "McpIntegrationWorkspaces[Streamed]", ModeT]
+    SyncResource["McpIntegrationWorkspaces[Raw]", "McpIntegrationWorkspaces[Streamed]", ModeT]
 ):
     """The workspaces an MCP integration is shared with. (`portkey.mcp_integrations.workspaces`)"""
 
@@ -641,7 +641,7 @@ class McpIntegrationWorkspaces(
         )
 
 
-class AsyncMcpIntegrations(AsyncAdminResource["AsyncMcpIntegrations[Raw]", "AsyncMcpIntegrations[Streamed]", ModeT]):
+class AsyncMcpIntegrations(AsyncResource["AsyncMcpIntegrations[Raw]", "AsyncMcpIntegrations[Streamed]", ModeT]):
     """MCP integrations: connections to MCP servers. (`async_portkey.mcp_integrations`)"""
 
     @cached_property
@@ -997,7 +997,7 @@ class AsyncMcpIntegrations(AsyncAdminResource["AsyncMcpIntegrations[Raw]", "Asyn
 
 
 class AsyncMcpIntegrationCapabilities(
-    AsyncAdminResource["AsyncMcpIntegrationCapabilities[Raw]", "AsyncMcpIntegrationCapabilities[Streamed]", ModeT]
+    AsyncResource["AsyncMcpIntegrationCapabilities[Raw]", "AsyncMcpIntegrationCapabilities[Streamed]", ModeT]
 ):
     """The capabilities of an MCP integration. (`async_portkey.mcp_integrations.capabilities`)"""
 
@@ -1083,9 +1083,7 @@ class AsyncMcpIntegrationCapabilities(
 
 
 class AsyncMcpIntegrationMetadataResource(
-    AsyncAdminResource[
-        "AsyncMcpIntegrationMetadataResource[Raw]", "AsyncMcpIntegrationMetadataResource[Streamed]", ModeT
-    ]
+    AsyncResource["AsyncMcpIntegrationMetadataResource[Raw]", "AsyncMcpIntegrationMetadataResource[Streamed]", ModeT]
 ):
     """The metadata of an MCP integration. (`async_portkey.mcp_integrations.metadata`)"""
 
@@ -1124,7 +1122,7 @@ class AsyncMcpIntegrationMetadataResource(
 
 
 class AsyncMcpIntegrationWorkspaces(
-    AsyncAdminResource["AsyncMcpIntegrationWorkspaces[Raw]", "AsyncMcpIntegrationWorkspaces[Streamed]", ModeT]
+    AsyncResource["AsyncMcpIntegrationWorkspaces[Raw]", "AsyncMcpIntegrationWorkspaces[Streamed]", ModeT]
 ):
     """The workspaces an MCP integration is shared with. (`async_portkey.mcp_integrations.workspaces`)"""
 

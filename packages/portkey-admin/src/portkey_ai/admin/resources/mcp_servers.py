@@ -12,14 +12,14 @@ from typing import Any, List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -72,7 +72,7 @@ _MCP_SERVER_CONNECTIONS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "
 _MCP_SERVER_USER_ACCESS_LIST_PAGES = PageStyle("page", "page_size", 1, "data")
 
 
-class McpServers(AdminResource["McpServers[Raw]", "McpServers[Streamed]", ModeT]):
+class McpServers(SyncResource["McpServers[Raw]", "McpServers[Streamed]", ModeT]):
     """MCP servers provisioned in workspaces. (`portkey.mcp_servers`)"""
 
     @cached_property
@@ -489,7 +489,7 @@ class McpServers(AdminResource["McpServers[Raw]", "McpServers[Streamed]", ModeT]
         )
 
 
-class McpServerCapabilities(AdminResource["McpServerCapabilities[Raw]", "McpServerCapabilities[Streamed]", ModeT]):
+class McpServerCapabilities(SyncResource["McpServerCapabilities[Raw]", "McpServerCapabilities[Streamed]", ModeT]):
     """The capabilities of an MCP server. (`portkey.mcp_servers.capabilities`)"""
 
     @endpoint
@@ -612,7 +612,7 @@ class McpServerCapabilities(AdminResource["McpServerCapabilities[Raw]", "McpServ
         )
 
 
-class McpServerConnections(AdminResource["McpServerConnections[Raw]", "McpServerConnections[Streamed]", ModeT]):
+class McpServerConnections(SyncResource["McpServerConnections[Raw]", "McpServerConnections[Streamed]", ModeT]):
     """The user connections of an MCP server. (`portkey.mcp_servers.connections`)"""
 
     @endpoint
@@ -710,7 +710,7 @@ class McpServerConnections(AdminResource["McpServerConnections[Raw]", "McpServer
 
 
 class McpServerMetadataResource(
-    AdminResource["McpServerMetadataResource[Raw]", "McpServerMetadataResource[Streamed]", ModeT]
+    SyncResource["McpServerMetadataResource[Raw]", "McpServerMetadataResource[Streamed]", ModeT]
 ):
     """The metadata an MCP server reports. (`portkey.mcp_servers.metadata`)"""
 
@@ -818,7 +818,7 @@ class McpServerMetadataResource(
         )
 
 
-class McpServerUserAccess(AdminResource["McpServerUserAccess[Raw]", "McpServerUserAccess[Streamed]", ModeT]):
+class McpServerUserAccess(SyncResource["McpServerUserAccess[Raw]", "McpServerUserAccess[Streamed]", ModeT]):
     """Which users may use an MCP server. (`portkey.mcp_servers.user_access`)"""
 
     @endpoint
@@ -940,7 +940,7 @@ class McpServerUserAccess(AdminResource["McpServerUserAccess[Raw]", "McpServerUs
         )
 
 
-class AsyncMcpServers(AsyncAdminResource["AsyncMcpServers[Raw]", "AsyncMcpServers[Streamed]", ModeT]):
+class AsyncMcpServers(AsyncResource["AsyncMcpServers[Raw]", "AsyncMcpServers[Streamed]", ModeT]):
     """MCP servers provisioned in workspaces. (`async_portkey.mcp_servers`)"""
 
     @cached_property
@@ -1358,7 +1358,7 @@ class AsyncMcpServers(AsyncAdminResource["AsyncMcpServers[Raw]", "AsyncMcpServer
 
 
 class AsyncMcpServerCapabilities(
-    AsyncAdminResource["AsyncMcpServerCapabilities[Raw]", "AsyncMcpServerCapabilities[Streamed]", ModeT]
+    AsyncResource["AsyncMcpServerCapabilities[Raw]", "AsyncMcpServerCapabilities[Streamed]", ModeT]
 ):
     """The capabilities of an MCP server. (`async_portkey.mcp_servers.capabilities`)"""
 
@@ -1483,7 +1483,7 @@ class AsyncMcpServerCapabilities(
 
 
 class AsyncMcpServerConnections(
-    AsyncAdminResource["AsyncMcpServerConnections[Raw]", "AsyncMcpServerConnections[Streamed]", ModeT]
+    AsyncResource["AsyncMcpServerConnections[Raw]", "AsyncMcpServerConnections[Streamed]", ModeT]
 ):
     """The user connections of an MCP server. (`async_portkey.mcp_servers.connections`)"""
 
@@ -1582,7 +1582,7 @@ class AsyncMcpServerConnections(
 
 
 class AsyncMcpServerMetadataResource(
-    AsyncAdminResource["AsyncMcpServerMetadataResource[Raw]", "AsyncMcpServerMetadataResource[Streamed]", ModeT]
+    AsyncResource["AsyncMcpServerMetadataResource[Raw]", "AsyncMcpServerMetadataResource[Streamed]", ModeT]
 ):
     """The metadata an MCP server reports. (`async_portkey.mcp_servers.metadata`)"""
 
@@ -1691,7 +1691,7 @@ class AsyncMcpServerMetadataResource(
 
 
 class AsyncMcpServerUserAccess(
-    AsyncAdminResource["AsyncMcpServerUserAccess[Raw]", "AsyncMcpServerUserAccess[Streamed]", ModeT]
+    AsyncResource["AsyncMcpServerUserAccess[Raw]", "AsyncMcpServerUserAccess[Streamed]", ModeT]
 ):
     """Which users may use an MCP server. (`async_portkey.mcp_servers.user_access`)"""
 

@@ -11,14 +11,14 @@ from typing import Optional
 from openai import NOT_GIVEN
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-class ModelConfigs(AdminResource["ModelConfigs[Raw]", "ModelConfigs[Streamed]", ModeT]):
+class ModelConfigs(SyncResource["ModelConfigs[Raw]", "ModelConfigs[Streamed]", ModeT]):
     """Model configurations published by Portkey. (`portkey.model_configs`)"""
 
     @cached_property
@@ -44,7 +44,7 @@ class ModelConfigs(AdminResource["ModelConfigs[Raw]", "ModelConfigs[Streamed]", 
         return ModelPricing(self._client, _mode=self._mode)
 
 
-class ModelPricing(AdminResource["ModelPricing[Raw]", "ModelPricing[Streamed]", ModeT]):
+class ModelPricing(SyncResource["ModelPricing[Raw]", "ModelPricing[Streamed]", ModeT]):
     """The pricing of a provider's model. (`portkey.model_configs.pricing`)"""
 
     @endpoint
@@ -90,7 +90,7 @@ class ModelPricing(AdminResource["ModelPricing[Raw]", "ModelPricing[Streamed]", 
         )
 
 
-class AsyncModelConfigs(AsyncAdminResource["AsyncModelConfigs[Raw]", "AsyncModelConfigs[Streamed]", ModeT]):
+class AsyncModelConfigs(AsyncResource["AsyncModelConfigs[Raw]", "AsyncModelConfigs[Streamed]", ModeT]):
     """Model configurations published by Portkey. (`async_portkey.model_configs`)"""
 
     @cached_property
@@ -99,7 +99,7 @@ class AsyncModelConfigs(AsyncAdminResource["AsyncModelConfigs[Raw]", "AsyncModel
         return AsyncModelPricing(self._client, _mode=self._mode)
 
 
-class AsyncModelPricing(AsyncAdminResource["AsyncModelPricing[Raw]", "AsyncModelPricing[Streamed]", ModeT]):
+class AsyncModelPricing(AsyncResource["AsyncModelPricing[Raw]", "AsyncModelPricing[Streamed]", ModeT]):
     """The pricing of a provider's model. (`async_portkey.model_configs.pricing`)"""
 
     @endpoint

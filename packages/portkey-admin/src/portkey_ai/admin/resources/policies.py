@@ -11,14 +11,14 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -58,7 +58,7 @@ _USAGE_LIMITS_POLICIES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "d
 _USAGE_LIMITS_POLICY_ENTITIES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Policies(AdminResource["Policies[Raw]", "Policies[Streamed]", ModeT]):
+class Policies(SyncResource["Policies[Raw]", "Policies[Streamed]", ModeT]):
     """Usage-limit and rate-limit policies. (`portkey.policies`)"""
 
     @cached_property
@@ -72,7 +72,7 @@ class Policies(AdminResource["Policies[Raw]", "Policies[Streamed]", ModeT]):
         return UsageLimitsPolicies(self._client, _mode=self._mode)
 
 
-class RateLimitsPolicies(AdminResource["RateLimitsPolicies[Raw]", "RateLimitsPolicies[Streamed]", ModeT]):
+class RateLimitsPolicies(SyncResource["RateLimitsPolicies[Raw]", "RateLimitsPolicies[Streamed]", ModeT]):
     """Rate-limit policies. (`portkey.policies.rate_limits`)"""
 
     @endpoint
@@ -310,7 +310,7 @@ class RateLimitsPolicies(AdminResource["RateLimitsPolicies[Raw]", "RateLimitsPol
         )
 
 
-class UsageLimitsPolicies(AdminResource["UsageLimitsPolicies[Raw]", "UsageLimitsPolicies[Streamed]", ModeT]):
+class UsageLimitsPolicies(SyncResource["UsageLimitsPolicies[Raw]", "UsageLimitsPolicies[Streamed]", ModeT]):
     """Usage-limit policies. (`portkey.policies.usage_limits`)"""
 
     @cached_property
@@ -570,7 +570,7 @@ class UsageLimitsPolicies(AdminResource["UsageLimitsPolicies[Raw]", "UsageLimits
 
 
 class UsageLimitsPolicyEntities(
-    AdminResource["UsageLimitsPolicyEntities[Raw]", "UsageLimitsPolicyEntities[Streamed]", ModeT]
+    SyncResource["UsageLimitsPolicyEntities[Raw]", "UsageLimitsPolicyEntities[Streamed]", ModeT]
 ):
     """The entities a usage-limit policy tracks. (`portkey.policies.usage_limits.entities`)"""
 
@@ -660,7 +660,7 @@ class UsageLimitsPolicyEntities(
         )
 
 
-class AsyncPolicies(AsyncAdminResource["AsyncPolicies[Raw]", "AsyncPolicies[Streamed]", ModeT]):
+class AsyncPolicies(AsyncResource["AsyncPolicies[Raw]", "AsyncPolicies[Streamed]", ModeT]):
     """Usage-limit and rate-limit policies. (`async_portkey.policies`)"""
 
     @cached_property
@@ -675,7 +675,7 @@ class AsyncPolicies(AsyncAdminResource["AsyncPolicies[Raw]", "AsyncPolicies[Stre
 
 
 class AsyncRateLimitsPolicies(
-    AsyncAdminResource["AsyncRateLimitsPolicies[Raw]", "AsyncRateLimitsPolicies[Streamed]", ModeT]
+    AsyncResource["AsyncRateLimitsPolicies[Raw]", "AsyncRateLimitsPolicies[Streamed]", ModeT]
 ):
     """Rate-limit policies. (`async_portkey.policies.rate_limits`)"""
 
@@ -915,7 +915,7 @@ class AsyncRateLimitsPolicies(
 
 
 class AsyncUsageLimitsPolicies(
-    AsyncAdminResource["AsyncUsageLimitsPolicies[Raw]", "AsyncUsageLimitsPolicies[Streamed]", ModeT]
+    AsyncResource["AsyncUsageLimitsPolicies[Raw]", "AsyncUsageLimitsPolicies[Streamed]", ModeT]
 ):
     """Usage-limit policies. (`async_portkey.policies.usage_limits`)"""
 
@@ -1176,7 +1176,7 @@ class AsyncUsageLimitsPolicies(
 
 
 class AsyncUsageLimitsPolicyEntities(
-    AsyncAdminResource["AsyncUsageLimitsPolicyEntities[Raw]", "AsyncUsageLimitsPolicyEntities[Streamed]", ModeT]
+    AsyncResource["AsyncUsageLimitsPolicyEntities[Raw]", "AsyncUsageLimitsPolicyEntities[Streamed]", ModeT]
 ):
     """The entities a usage-limit policy tracks. (`async_portkey.policies.usage_limits.entities`)"""
 

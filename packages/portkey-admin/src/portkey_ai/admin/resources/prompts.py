@@ -7,19 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, List, Literal, Optional, Union
 
 from openai import NOT_GIVEN, NotGiven
+from typing_extensions import override
+
+from portkey_ai.resources.prompts import AsyncPrompts as CoreAsyncPrompts, Prompts as CorePrompts
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
-    Raw,  # noqa: F401 - in the forward references of the class headers
-    Streamed,  # noqa: F401 - in the forward references of the class headers
+    Raw,
+    Streamed,
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -56,8 +59,18 @@ __all__ = [
 _PROMPTS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Prompts(AdminResource["Prompts[Raw]", "Prompts[Streamed]", ModeT]):
+class Prompts(CorePrompts[ModeT]):
     """Prompt management (`render` and `completions` are portkey-core's). (`portkey.prompts`)"""
+
+    if TYPE_CHECKING:
+
+        @cached_property
+        @override
+        def with_raw_response(self) -> Prompts[Raw]: ...
+
+        @cached_property
+        @override
+        def with_streaming_response(self) -> Prompts[Streamed]: ...
 
     @cached_property
     def partials(self) -> PromptPartials[ModeT]:
@@ -382,7 +395,7 @@ class Prompts(AdminResource["Prompts[Raw]", "Prompts[Streamed]", ModeT]):
         )
 
 
-class PromptPartials(AdminResource["PromptPartials[Raw]", "PromptPartials[Streamed]", ModeT]):
+class PromptPartials(SyncResource["PromptPartials[Raw]", "PromptPartials[Streamed]", ModeT]):
     """Prompt partials: reusable pieces of prompt templates. (`portkey.prompts.partials`)"""
 
     @cached_property
@@ -616,7 +629,7 @@ class PromptPartials(AdminResource["PromptPartials[Raw]", "PromptPartials[Stream
         )
 
 
-class PromptPartialVersions(AdminResource["PromptPartialVersions[Raw]", "PromptPartialVersions[Streamed]", ModeT]):
+class PromptPartialVersions(SyncResource["PromptPartialVersions[Raw]", "PromptPartialVersions[Streamed]", ModeT]):
     """The versions of a prompt partial. (`portkey.prompts.partials.versions`)"""
 
     @endpoint
@@ -653,7 +666,7 @@ class PromptPartialVersions(AdminResource["PromptPartialVersions[Raw]", "PromptP
         )
 
 
-class PromptVersions(AdminResource["PromptVersions[Raw]", "PromptVersions[Streamed]", ModeT]):
+class PromptVersions(SyncResource["PromptVersions[Raw]", "PromptVersions[Streamed]", ModeT]):
     """The versions of a prompt. (`portkey.prompts.versions`)"""
 
     @endpoint
@@ -766,8 +779,18 @@ class PromptVersions(AdminResource["PromptVersions[Raw]", "PromptVersions[Stream
         )
 
 
-class AsyncPrompts(AsyncAdminResource["AsyncPrompts[Raw]", "AsyncPrompts[Streamed]", ModeT]):
+class AsyncPrompts(CoreAsyncPrompts[ModeT]):
     """Prompt management (`render` and `completions` are portkey-core's). (`async_portkey.prompts`)"""
+
+    if TYPE_CHECKING:
+
+        @cached_property
+        @override
+        def with_raw_response(self) -> AsyncPrompts[Raw]: ...
+
+        @cached_property
+        @override
+        def with_streaming_response(self) -> AsyncPrompts[Streamed]: ...
 
     @cached_property
     def partials(self) -> AsyncPromptPartials[ModeT]:
@@ -1092,7 +1115,7 @@ class AsyncPrompts(AsyncAdminResource["AsyncPrompts[Raw]", "AsyncPrompts[Streame
         )
 
 
-class AsyncPromptPartials(AsyncAdminResource["AsyncPromptPartials[Raw]", "AsyncPromptPartials[Streamed]", ModeT]):
+class AsyncPromptPartials(AsyncResource["AsyncPromptPartials[Raw]", "AsyncPromptPartials[Streamed]", ModeT]):
     """Prompt partials: reusable pieces of prompt templates. (`async_portkey.prompts.partials`)"""
 
     @cached_property
@@ -1327,7 +1350,7 @@ class AsyncPromptPartials(AsyncAdminResource["AsyncPromptPartials[Raw]", "AsyncP
 
 
 class AsyncPromptPartialVersions(
-    AsyncAdminResource["AsyncPromptPartialVersions[Raw]", "AsyncPromptPartialVersions[Streamed]", ModeT]
+    AsyncResource["AsyncPromptPartialVersions[Raw]", "AsyncPromptPartialVersions[Streamed]", ModeT]
 ):
     """The versions of a prompt partial. (`async_portkey.prompts.partials.versions`)"""
 
@@ -1365,7 +1388,7 @@ class AsyncPromptPartialVersions(
         )
 
 
-class AsyncPromptVersions(AsyncAdminResource["AsyncPromptVersions[Raw]", "AsyncPromptVersions[Streamed]", ModeT]):
+class AsyncPromptVersions(AsyncResource["AsyncPromptVersions[Raw]", "AsyncPromptVersions[Streamed]", ModeT]):
     """The versions of a prompt. (`async_portkey.prompts.versions`)"""
 
     @endpoint

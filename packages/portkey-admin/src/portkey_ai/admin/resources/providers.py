@@ -11,14 +11,14 @@ from typing import Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -38,7 +38,7 @@ __all__ = [
 _PROVIDERS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class Providers(AdminResource["Providers[Raw]", "Providers[Streamed]", ModeT]):
+class Providers(SyncResource["Providers[Raw]", "Providers[Streamed]", ModeT]):
     """Providers (formerly virtual keys) of a workspace. (`portkey.providers`)"""
 
     @endpoint
@@ -271,7 +271,7 @@ class Providers(AdminResource["Providers[Raw]", "Providers[Streamed]", ModeT]):
         )
 
 
-class AsyncProviders(AsyncAdminResource["AsyncProviders[Raw]", "AsyncProviders[Streamed]", ModeT]):
+class AsyncProviders(AsyncResource["AsyncProviders[Raw]", "AsyncProviders[Streamed]", ModeT]):
     """Providers (formerly virtual keys) of a workspace. (`async_portkey.providers`)"""
 
     @endpoint

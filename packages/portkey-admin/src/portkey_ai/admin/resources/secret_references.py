@@ -11,14 +11,14 @@ from typing import Any, List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -53,7 +53,7 @@ __all__ = [
 _SECRET_REFERENCES_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class SecretReferences(AdminResource["SecretReferences[Raw]", "SecretReferences[Streamed]", ModeT]):
+class SecretReferences(SyncResource["SecretReferences[Raw]", "SecretReferences[Streamed]", ModeT]):
     """References to secrets kept in an external secret manager. (`portkey.secret_references`)"""
 
     @endpoint
@@ -319,7 +319,7 @@ class SecretReferences(AdminResource["SecretReferences[Raw]", "SecretReferences[
         )
 
 
-class AsyncSecretReferences(AsyncAdminResource["AsyncSecretReferences[Raw]", "AsyncSecretReferences[Streamed]", ModeT]):
+class AsyncSecretReferences(AsyncResource["AsyncSecretReferences[Raw]", "AsyncSecretReferences[Streamed]", ModeT]):
     """References to secrets kept in an external secret manager. (`async_portkey.secret_references`)"""
 
     @endpoint

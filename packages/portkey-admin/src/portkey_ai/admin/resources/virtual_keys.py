@@ -11,14 +11,14 @@ from typing import List, Literal, Optional, Union
 from openai import NOT_GIVEN, NotGiven
 
 from .._base import (
-    AdminResource,
-    AsyncAdminResource,
+    AsyncResource,
     Body,
     Headers,
     ModeT,
     Query,
     Raw,  # noqa: F401 - in the forward references of the class headers
     Streamed,  # noqa: F401 - in the forward references of the class headers
+    SyncResource,
     TimeoutArg,
     admin_options,
     endpoint,
@@ -44,7 +44,7 @@ __all__ = [
 _VIRTUAL_KEYS_LIST_PAGES = PageStyle("current_page", "page_size", 0, "data")
 
 
-class VirtualKeys(AdminResource["VirtualKeys[Raw]", "VirtualKeys[Streamed]", ModeT]):
+class VirtualKeys(SyncResource["VirtualKeys[Raw]", "VirtualKeys[Streamed]", ModeT]):
     """Virtual keys (see also `providers`). (`portkey.virtual_keys`)"""
 
     @endpoint
@@ -330,7 +330,7 @@ class VirtualKeys(AdminResource["VirtualKeys[Raw]", "VirtualKeys[Streamed]", Mod
         )
 
 
-class AsyncVirtualKeys(AsyncAdminResource["AsyncVirtualKeys[Raw]", "AsyncVirtualKeys[Streamed]", ModeT]):
+class AsyncVirtualKeys(AsyncResource["AsyncVirtualKeys[Raw]", "AsyncVirtualKeys[Streamed]", ModeT]):
     """Virtual keys (see also `providers`). (`async_portkey.virtual_keys`)"""
 
     @endpoint
