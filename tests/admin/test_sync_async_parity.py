@@ -2,7 +2,7 @@
 
 `SyncPage`/`AsyncPage` share their page logic (`_BasePage`), the log-export waiters theirs (`_log_exports`'s `_Polls`,
 `_Sink`, the argument checks); each half adds only its I/O. A parameter added, renamed or given another default on
-one side only fails here. Annotations are compared with `Async` removed from the names in them, a page class named
+one side only fails here. Annotations are compared with a leading `Async` or `Sync` removed from the names in them, a page class named
 `Page` (`SyncPage`, `AsyncPage` and the `AsyncPaginator` an async paged list returns) and the `Awaitable[...]` that
 an async overload returns unwrapped. Every overload is compared, in order, as well as the implementation.
 """
@@ -22,7 +22,7 @@ from portkey_ai.admin import AsyncPage, SyncPage
 from portkey_ai.admin._base import SyncResource
 from portkey_ai.admin._log_exports import AsyncLogExportsExtras, LogExportsExtras
 
-_ASYNC = re.compile(r"(?<![A-Za-z0-9])Async(?=[A-Z])")
+_ASYNC = re.compile(r"(?<![A-Za-z0-9])(?:Async|Sync)(?=[A-Z])")
 _PAGE = re.compile(r"(?<![A-Za-z0-9])(?:SyncPage|Paginator|Page)(?=\[)")
 _AWAITABLE = re.compile(r"^Awaitable\[(.*)\]$")
 
@@ -55,10 +55,11 @@ def shape(function: Callable[..., Any]) -> list[tuple[str, object, object, str]]
 
 
 def public_methods(cls: type[Any]) -> dict[str, Callable[..., Any]]:
-    """The public methods `cls` and its portkey-admin bases define (generated ones undecorated), by name."""
+    """The public methods `cls` and its Portkey bases (portkey-admin's, core's endpoint mechanism) define (generated ones
+    undecorated), by name."""
     found: dict[str, Callable[..., Any]] = {}
     for klass in reversed(cls.__mro__):
-        if not klass.__module__.startswith("portkey_ai.admin"):
+        if not klass.__module__.startswith("portkey_ai."):
             continue
         for name in vars(klass):
             member = inspect.getattr_static(cls, name)
