@@ -15,7 +15,9 @@ sockets; their reads are still bounded by the per-attempt timeouts, which `_clam
 
 from __future__ import annotations
 
+import select
 import ssl
+import sys
 import time
 import typing
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -99,9 +101,30 @@ class _Backend(httpcore.NetworkBackend):
         self.wrapped.sleep(seconds)
 
 
+class _Socket(typing.Protocol):
+    def fileno(self) -> int: ...
+
+
+def _is_readable(sock: _Socket) -> bool:
+    """The HTTP library's `is_readable` check of a socket: data (or the end of the stream) is waiting to be read."""
+    fd = sock.fileno()
+    if fd < 0:
+        return True
+    if sys.platform == "win32" or not hasattr(select, "poll"):
+        return bool(select.select([fd], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 class _AsyncStream(httpcore.AsyncNetworkStream):
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
+        # The connection pool asks every idle connection `is_readable` on every request it assigns (a server that
+        # closed it would have made it readable); anyio answers by rebuilding its socket attributes each time
+        # (`getpeername` included), so the socket is looked up once here and polled directly.
+        sock = stream.get_extra_info("socket")
+        self._socket: _Socket | None = sock if hasattr(sock, "fileno") else None
 
     @override
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -124,6 +147,8 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
 
     @override
     def get_extra_info(self, info: str) -> typing.Any:
+        if info == "is_readable" and self._socket is not None:
+            return _is_readable(self._socket)
         return self._stream.get_extra_info(info)
 
 
