@@ -74,8 +74,10 @@ class _Stream(httpcore.NetworkStream):
 
 
 class _Backend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+    def __init__(self, backend: httpcore.NetworkBackend, every_connection: bool = False) -> None:
         self.wrapped = backend
+        self.every_connection = every_connection
+        """Whether the pool had no connection when it was wrapped (so every one of its sockets is wrapped)."""
 
     @override
     def connect_tcp(
@@ -153,8 +155,10 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
 
 
 class _AsyncBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+    def __init__(self, backend: httpcore.AsyncNetworkBackend, every_connection: bool = False) -> None:
         self.wrapped = backend
+        self.every_connection = every_connection
+        """Whether the pool had no connection when it was wrapped (so every one of its sockets is wrapped)."""
 
     @override
     async def connect_tcp(
@@ -180,35 +184,44 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         await self.wrapped.sleep(seconds)
 
 
-def install(client: httpx.Client | httpx.AsyncClient) -> None:
+def install(client: httpx.Client | httpx.AsyncClient) -> bool:
     """Wrap the network backend of every connection pool of `client` (its transport and mounts), once.
 
-    Transports without an httpcore pool (a `MockTransport`, a custom transport) are left alone.
+    Transports without an httpcore pool (a `MockTransport`, a custom transport) are left alone. Returns whether every
+    socket `client` reads from goes through the wrapper: no such transport, and no pool that had connections before
+    it was wrapped.
     """
     transports: list[object] = [getattr(client, "_transport", None)]
     transports.extend(typing.cast(dict[object, object], getattr(client, "_mounts", {})).values())
+    every_socket = True
     for transport in transports:
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if backend is None or isinstance(backend, _Backend | _AsyncBackend):
+        if isinstance(backend, _Backend | _AsyncBackend):
+            every_socket = every_socket and backend.every_connection
             continue
+        every_connection = not getattr(pool, "_connections", True)
         if isinstance(backend, httpcore.AsyncNetworkBackend):
-            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+            pool._network_backend = _AsyncBackend(backend, every_connection)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
         elif isinstance(backend, httpcore.NetworkBackend):
-            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+            pool._network_backend = _Backend(backend, every_connection)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+        else:
+            every_connection = False
+        every_socket = every_socket and every_connection
+    return every_socket
 
 
 class SyncDeadlineStream(httpx.SyncByteStream):
     """A response body read under a call's deadline after `request()` returned; a timeout raises `error()`."""
 
     def __init__(self, stream: httpx.SyncByteStream, deadline: float, error: Callable[[], APITimeoutError]) -> None:
-        self._stream = stream
+        self.wrapped = stream
         self._scope = Call(deadline)
         self._error = error
 
     @override
     def __iter__(self) -> Iterator[bytes]:
-        iterator = iter(self._stream)
+        iterator = iter(self.wrapped)
         while True:
             token = CALL.set(self._scope)
             try:
@@ -223,20 +236,20 @@ class SyncDeadlineStream(httpx.SyncByteStream):
 
     @override
     def close(self) -> None:
-        self._stream.close()
+        self.wrapped.close()
 
 
 class AsyncDeadlineStream(httpx.AsyncByteStream):
     """Async variant of `SyncDeadlineStream`."""
 
     def __init__(self, stream: httpx.AsyncByteStream, deadline: float, error: Callable[[], APITimeoutError]) -> None:
-        self._stream = stream
+        self.wrapped = stream
         self._scope = Call(deadline)
         self._error = error
 
     @override
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        iterator = aiter(self._stream)
+        iterator = aiter(self.wrapped)
         while True:
             token = CALL.set(self._scope)
             try:
@@ -251,4 +264,4 @@ class AsyncDeadlineStream(httpx.AsyncByteStream):
 
     @override
     async def aclose(self) -> None:
-        await self._stream.aclose()
+        await self.wrapped.aclose()

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import ssl
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Hashable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import openai._streaming as openai_streaming
 from openai import AsyncStream, Stream
@@ -24,6 +24,7 @@ from typing_extensions import override
 
 from . import _fastparse
 from ._bodies import aread_bounded, read_bounded
+from ._deadline import AsyncDeadlineStream, SyncDeadlineStream
 from ._errors import as_mapping, describe, invalid_body, parse_body, request_id_of, too_large, trace_id_of
 from ._exceptions import (
     APIError,
@@ -33,7 +34,7 @@ from ._exceptions import (
     StreamInterruptedError,
 )
 from ._http import httpx
-from ._policy import body_snippet
+from ._policy import CALL, Call, body_snippet
 from ._response_headers import attach_headers
 from ._sse import EventTooLarge
 
@@ -63,14 +64,77 @@ def is_chat_stream(url: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class StreamPolicy:
-    """How a stream is checked: its deadline, whether it must end with `[DONE]`, whether it is a chat stream."""
+    """How a stream is checked: its deadline, whether it must end with `[DONE]`, whether it is a chat stream, and
+    whether what follows `[DONE]` may be read so that the connection is kept (`drain`: every socket of the client
+    is bounded by `_deadline`)."""
 
     deadline: float | None
     require_terminator: bool
     chat: bool
+    drain: bool = False
 
 
 _DEFAULT_STREAM_POLICY = StreamPolicy(None, False, False)
+
+_DRAIN_SECONDS: Final = 0.1
+"""Longest wait for the end of an HTTP/1.1 body after `[DONE]` (openai 3.x's figure for its async streams)."""
+_DRAIN_BYTES: Final = 64 << 10
+"""Most bytes read after `[DONE]` (the end of a chunked body is 5)."""
+
+
+def _drain_scope(response: httpx.Response, policy: StreamPolicy) -> tuple[Call, object] | None:
+    """The socket deadline and the transport stream to read what follows `[DONE]`; `None` when it may not be read
+    (not HTTP/1.1, or sockets the deadline does not reach)."""
+    if not policy.drain or response.http_version != "HTTP/1.1" or response.is_closed:
+        return None
+    deadline = time.monotonic() + _DRAIN_SECONDS
+    if policy.deadline is not None:
+        deadline = min(deadline, policy.deadline)
+    stream: object = response.stream
+    if isinstance(stream, SyncDeadlineStream | AsyncDeadlineStream):
+        stream = stream.wrapped
+    return Call(deadline), stream
+
+
+def _drain(response: httpx.Response, policy: StreamPolicy) -> None:
+    """Read the rest of a stream's HTTP/1.1 body after `[DONE]` (the end of the chunked encoding), so that closing
+    the response returns its connection to the pool instead of closing it: the next call reuses it (no new TCP and
+    TLS handshake). At most `_DRAIN_SECONDS` (each read is cut at the socket) and `_DRAIN_BYTES`; whatever goes
+    wrong only means the connection is closed, as without the drain."""
+    scope = _drain_scope(response, policy)
+    if scope is None:
+        return
+    call, stream = scope
+    token = CALL.set(call)
+    size = 0
+    try:
+        for piece in cast(Iterable[bytes], stream):
+            size += len(piece)
+            if size > _DRAIN_BYTES:
+                return
+    except (httpx.TransportError, ssl.SSLError):
+        return
+    finally:
+        CALL.reset(token)
+
+
+async def _adrain(response: httpx.Response, policy: StreamPolicy) -> None:
+    """Async variant of `_drain` (openai 2.x; openai 3.x drains its own way)."""
+    scope = _drain_scope(response, policy)
+    if scope is None:
+        return
+    call, stream = scope
+    token = CALL.set(call)
+    size = 0
+    try:
+        async for piece in cast(AsyncIterable[bytes], stream):
+            size += len(piece)
+            if size > _DRAIN_BYTES:
+                return
+    except (httpx.TransportError, ssl.SSLError):
+        return
+    finally:
+        CALL.reset(token)
 
 
 def _event_error(sse: ServerSentEvent, chat: bool) -> object | None:
@@ -206,6 +270,7 @@ class PortkeyStream(Stream[_T]):
         try:
             for sse in self._iter_events():
                 if sse.data.startswith("[DONE]"):
+                    _drain(response, response.extensions.get(STREAM_POLICY, _DEFAULT_STREAM_POLICY))
                     break
                 yield _stream_item(cast_to, sse, response, self._client)
         finally:
@@ -256,7 +321,9 @@ class AsyncPortkeyStream(AsyncStream[_T]):
         try:
             async for sse in self._iter_events():
                 if sse.data.startswith("[DONE]"):
-                    if drain is not None and response.http_version == "HTTP/1.1":
+                    if drain is None:
+                        await _adrain(response, response.extensions.get(STREAM_POLICY, _DEFAULT_STREAM_POLICY))
+                    elif response.http_version == "HTTP/1.1":
                         await drain(response)
                     break
                 yield _stream_item(cast_to, sse, response, self._client)
