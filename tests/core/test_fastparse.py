@@ -12,6 +12,7 @@ import pytest
 from openai._models import construct_type
 from openai.types import Completion, CreateEmbeddingResponse
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from typing_extensions import override
 
 from portkey_ai import AsyncPortkey, Portkey, _fastparse
 from portkey_ai._http import httpx
@@ -400,18 +401,32 @@ def _sse(events: list[dict[str, Any]]) -> bytes:
     return b"".join(b"data: " + json.dumps(event).encode() + b"\n\n" for event in events) + b"data: [DONE]\n\n"
 
 
+class _Pieces(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body delivered one event per read, as servers send chat chunks."""
+
+    def __init__(self, body: bytes) -> None:
+        self._pieces = [piece + b"\n\n" for piece in body.split(b"\n\n") if piece]
+
+    @override
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._pieces
+
+    @override
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for piece in self._pieces:
+            yield piece
+
+
+@pytest.mark.parametrize("per_event", [False, True], ids=["one-read", "read-per-event"])
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
-async def test_stream_chunks(is_async: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_stream_chunks(is_async: bool, per_event: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     spy = _Spy(monkeypatch)
     rejected = {**CHUNKS["content with extras"], "choices": [{"index": 0, "delta": {}, "finish_reason": "end_turn"}]}
     events = [*CHUNKS.values(), rejected]
-    script = Script(
-        [
-            httpx.Response(
-                200, content=_sse(events), headers={"content-type": "text/event-stream", "x-portkey-trace-id": "t"}
-            )
-        ]
-    )
+    headers = {"content-type": "text/event-stream", "x-portkey-trace-id": "t"}
+    body = _sse(events)
+    answer = httpx.Response(200, stream=_Pieces(body), headers=headers) if per_event else None
+    script = Script([answer or httpx.Response(200, content=body, headers=headers)])
     client = make_client(is_async, script, api_key="pk")
     stream = await _maybe_await(
         client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}], stream=True)

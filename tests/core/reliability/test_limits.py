@@ -212,6 +212,18 @@ async def test_f11_event_limit_counts_the_whole_event(
     assert error.limit == limit
 
 
+async def test_f11_event_limit_on_events_read_whole(is_async: bool, serve: Serve, make_client: ClientFactory) -> None:
+    """Each event in its own small write, so that it arrives in one read (the decoder's one-event fast path)."""
+    limit = 4096
+    fits, too_big = sse(chat_chunk("y" * 3500)), sse(chat_chunk("y" * 5000))
+    assert len(fits) <= limit < len(too_big) - 2
+    server = serve([Events([fits, too_big])])
+    chunks, error = await collect(make_client(server, max_event_bytes=limit))
+    assert text_of(chunks) == "y" * 3500
+    assert isinstance(error, ResponseTooLargeError)
+    assert error.limit == limit
+
+
 async def test_f11_default_event_limit_lets_big_events_through(
     is_async: bool, serve: Serve, make_client: ClientFactory
 ) -> None:

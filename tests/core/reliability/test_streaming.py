@@ -276,3 +276,71 @@ async def test_s8_one_huge_event_in_small_writes(is_async: bool, serve: Serve, m
     assert error is None
     assert text_of(chunks) == content
     assert peak < 4 * len(event)
+
+
+# -- S9: after [DONE], the end of the body is read so the connection is reused, within a bound ----------------------
+
+DONE = b"data: [DONE]\n\n"
+
+
+async def test_s9_the_connection_is_reused_after_done(is_async: bool, serve: Serve, make_client: ClientFactory) -> None:
+    server = serve([Events(THREE), Events(THREE), Events(THREE)])
+    client = make_client(server)
+    for _ in range(3):
+        chunks, error = await collect(client)
+        assert (text_of(chunks), error) == ("c0 c1 c2 ", None)
+    assert len({request.peer_port for request in server.requests}) == 1
+    assert server.disconnects == []
+    assert in_flight(client) == 0
+
+
+@pytest.mark.parametrize("total_timeout", [None, 30.0])
+@pytest.mark.parametrize("after", ["silence", "comments"])
+async def test_s9_a_body_that_goes_on_after_done_is_dropped(
+    is_async: bool, serve: Serve, make_client: ClientFactory, after: str, total_timeout: float | None
+) -> None:
+    if after == "silence":
+        endless = Events([*THREE, DONE], end="stall")
+    else:
+        endless = Events([*THREE, DONE], keepalive_every=0.001)
+    server = serve([endless, Events(THREE)])
+    client = make_client(server, total_timeout=total_timeout)
+    started = time.monotonic()
+    chunks, error = await collect(client)
+    elapsed = time.monotonic() - started
+    assert (text_of(chunks), error) == ("c0 c1 c2 ", None)
+    assert elapsed < 2.0  # the end of the body is awaited for 0.1 s, not for the read timeout or the deadline
+    server.wait_disconnects(1)
+    chunks, error = await collect(client)
+    assert (text_of(chunks), error) == ("c0 c1 c2 ", None)
+    first, second = server.requests
+    assert first.peer_port != second.peer_port
+    assert in_flight(client) == 0
+
+
+async def test_s9_sockets_opened_before_the_client_are_not_waited_on_after_done(is_async: bool, serve: Serve) -> None:
+    """An `http_client` that already holds a connection: its reads are not cut by the client's socket deadline, so
+    the end of the body is not awaited (the connection is closed, as openai does)."""
+    server = serve([json_reply({"ok": True}), Events([*THREE, DONE], end="stall"), Events(THREE)])
+    if is_async:
+        async_http = httpx.AsyncClient()
+        assert (await async_http.get(server.base_url)).json() == {"ok": True}
+        client: Portkey | AsyncPortkey = AsyncPortkey(base_url=server.base_url, http_client=async_http)
+    else:
+        sync_http = httpx.Client()
+        assert sync_http.get(server.base_url).json() == {"ok": True}
+        client = Portkey(base_url=server.base_url, http_client=sync_http)
+    try:
+        started = time.monotonic()
+        chunks, error = await collect(client)
+        assert time.monotonic() - started < 2.0
+        assert (text_of(chunks), error) == ("c0 c1 c2 ", None)
+        server.wait_disconnects(1)
+        chunks, error = await collect(client)
+        assert (text_of(chunks), error) == ("c0 c1 c2 ", None)
+        assert len({request.peer_port for request in server.requests[1:]}) == 2
+    finally:
+        if isinstance(client, AsyncPortkey):
+            await client.close()
+        else:
+            client.close()

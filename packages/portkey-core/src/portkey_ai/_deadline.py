@@ -15,7 +15,9 @@ sockets; their reads are still bounded by the per-attempt timeouts, which `_clam
 
 from __future__ import annotations
 
+import select
 import ssl
+import sys
 import time
 import typing
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -83,8 +85,10 @@ class _Stream(httpcore.NetworkStream):
 
 
 class _Backend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+    def __init__(self, backend: httpcore.NetworkBackend, every_connection: bool = False) -> None:
         self.wrapped = backend
+        self.every_connection = every_connection
+        """Whether the pool had no connection when it was wrapped (so every one of its sockets is wrapped)."""
 
     @override
     def connect_tcp(
@@ -110,9 +114,30 @@ class _Backend(httpcore.NetworkBackend):
         self.wrapped.sleep(seconds)
 
 
+class _Socket(typing.Protocol):
+    def fileno(self) -> int: ...
+
+
+def _is_readable(sock: _Socket) -> bool:
+    """The HTTP library's `is_readable` check of a socket: data (or the end of the stream) is waiting to be read."""
+    fd = sock.fileno()
+    if fd < 0:
+        return True
+    if sys.platform == "win32" or not hasattr(select, "poll"):
+        return bool(select.select([fd], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 class _AsyncStream(httpcore.AsyncNetworkStream):
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
+        # The connection pool asks every idle connection `is_readable` on every request it assigns (a server that
+        # closed it would have made it readable); anyio answers by rebuilding its socket attributes each time
+        # (`getpeername` included), so the socket is looked up once here and polled directly.
+        sock = stream.get_extra_info("socket")
+        self._socket: _Socket | None = sock if hasattr(sock, "fileno") else None
 
     @override
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -141,12 +166,16 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
 
     @override
     def get_extra_info(self, info: str) -> typing.Any:
+        if info == "is_readable" and self._socket is not None:
+            return _is_readable(self._socket)
         return self._stream.get_extra_info(info)
 
 
 class _AsyncBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+    def __init__(self, backend: httpcore.AsyncNetworkBackend, every_connection: bool = False) -> None:
         self.wrapped = backend
+        self.every_connection = every_connection
+        """Whether the pool had no connection when it was wrapped (so every one of its sockets is wrapped)."""
 
     @override
     async def connect_tcp(
@@ -172,35 +201,44 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         await self.wrapped.sleep(seconds)
 
 
-def install(client: httpx.Client | httpx.AsyncClient) -> None:
+def install(client: httpx.Client | httpx.AsyncClient) -> bool:
     """Wrap the network backend of every connection pool of `client` (its transport and mounts), once.
 
-    Transports without an httpcore pool (a `MockTransport`, a custom transport) are left alone.
+    Transports without an httpcore pool (a `MockTransport`, a custom transport) are left alone. Returns whether every
+    socket `client` reads from goes through the wrapper: no such transport, and no pool that had connections before
+    it was wrapped.
     """
     transports: list[object] = [getattr(client, "_transport", None)]
     transports.extend(typing.cast(dict[object, object], getattr(client, "_mounts", {})).values())
+    every_socket = True
     for transport in transports:
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if backend is None or isinstance(backend, _Backend | _AsyncBackend):
+        if isinstance(backend, _Backend | _AsyncBackend):
+            every_socket = every_socket and backend.every_connection
             continue
+        every_connection = not getattr(pool, "_connections", True)
         if isinstance(backend, httpcore.AsyncNetworkBackend):
-            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+            pool._network_backend = _AsyncBackend(backend, every_connection)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
         elif isinstance(backend, httpcore.NetworkBackend):
-            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+            pool._network_backend = _Backend(backend, every_connection)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
+        else:
+            every_connection = False
+        every_socket = every_socket and every_connection
+    return every_socket
 
 
 class SyncDeadlineStream(httpx.SyncByteStream):
     """A response body read under a call's deadline after `request()` returned; a timeout raises `error()`."""
 
     def __init__(self, stream: httpx.SyncByteStream, deadline: float, error: Callable[[], APITimeoutError]) -> None:
-        self._stream = stream
+        self.wrapped = stream
         self._scope = Call(deadline)
         self._error = error
 
     @override
     def __iter__(self) -> Iterator[bytes]:
-        iterator = iter(self._stream)
+        iterator = iter(self.wrapped)
         while True:
             token = CALL.set(self._scope)
             try:
@@ -215,20 +253,20 @@ class SyncDeadlineStream(httpx.SyncByteStream):
 
     @override
     def close(self) -> None:
-        self._stream.close()
+        self.wrapped.close()
 
 
 class AsyncDeadlineStream(httpx.AsyncByteStream):
     """Async variant of `SyncDeadlineStream`."""
 
     def __init__(self, stream: httpx.AsyncByteStream, deadline: float, error: Callable[[], APITimeoutError]) -> None:
-        self._stream = stream
+        self.wrapped = stream
         self._scope = Call(deadline)
         self._error = error
 
     @override
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        iterator = aiter(self._stream)
+        iterator = aiter(self.wrapped)
         while True:
             token = CALL.set(self._scope)
             try:
@@ -243,4 +281,4 @@ class AsyncDeadlineStream(httpx.AsyncByteStream):
 
     @override
     async def aclose(self) -> None:
-        await self._stream.aclose()
+        await self.wrapped.aclose()

@@ -113,6 +113,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
     _portkey_user_headers: dict[str, str]
     _portkey_settings: Settings
     _portkey_lane_urls: dict[str, tuple[httpx.URL, httpx.URL]]
+    _portkey_bounded_sockets: bool
     api_key: str
     calculate_audio_duration: bool
     websocket_base_url: str | httpx.URL | None
@@ -138,7 +139,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
         self._portkey_lane_urls = {}
         if isinstance(self._client, httpx.Client):
             SYNC_HTTP_CLIENTS.add(self._client)
-        _deadline.install(self._client)
+        self._portkey_bounded_sockets = _deadline.install(self._client)
 
     @property
     def portkey_options(self) -> PortkeyOptions:
@@ -279,6 +280,7 @@ class PortkeyClientMixin(BaseClient[Any, Any]):
             deadline=None if call is None else call.deadline,
             require_terminator=chat and self._portkey_settings.require_stream_terminator,
             chat=chat,
+            drain=self._portkey_bounded_sockets,
         )
         return portkey_stream_class(cast(Hashable, stream_cls)) or stream_cls
 

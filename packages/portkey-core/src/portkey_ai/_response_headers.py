@@ -8,6 +8,7 @@ that adds `get_headers()`, so `isinstance(result, ChatCompletion)` still holds.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import pydantic
@@ -17,7 +18,7 @@ from ._constants import HEADER_PREFIX
 if TYPE_CHECKING:
     from ._http import httpx
 
-__all__ = ["attach_headers", "get_headers"]
+__all__ = ["attach_headers", "get_headers", "headers_attacher"]
 
 _HEADERS_KEY = "_portkey_response_headers"
 _subclasses: dict[type[pydantic.BaseModel], type[pydantic.BaseModel]] = {}
@@ -63,3 +64,18 @@ def attach_headers(result: Any, response: httpx.Response) -> Any:
             object.__setattr__(result, "__class__", _with_headers_class(cls))
         object.__setattr__(result, _HEADERS_KEY, response.headers)
     return result
+
+
+def headers_attacher(cls: type[pydantic.BaseModel], response: httpx.Response) -> Callable[[Any], Any]:
+    """`attach_headers` for the many models of one response (a stream's chunks), with the class looked up once."""
+    subclass = _with_headers_class(cls)
+    headers = response.headers
+
+    def attach(result: Any) -> Any:
+        if type(result) is not cls:
+            return attach_headers(result, response)
+        object.__setattr__(result, "__class__", subclass)
+        object.__setattr__(result, _HEADERS_KEY, headers)
+        return result
+
+    return attach

@@ -60,31 +60,36 @@ class SSEDecoder(Generic[_E]):
     def iter_bytes(self, iterator: Iterator[bytes]) -> Iterator[_E]:
         """Yield every event in the bytes of `iterator`."""
         for chunk in iterator:
-            events = self._feed(chunk)
-            self._check()
-            yield from events
+            yield from self.feed(chunk)
         self._buffer.clear()
 
     async def aiter_bytes(self, iterator: AsyncIterator[bytes]) -> AsyncIterator[_E]:
         """Async variant of `iter_bytes`."""
         async for chunk in iterator:
-            events = self._feed(chunk)
-            self._check()
-            for event in events:
+            for event in self.feed(chunk):
                 yield event
         self._buffer.clear()
 
-    def _check(self) -> None:
-        """`EventTooLarge` if the event being read (its data so far and its current line) is past the limit."""
+    def feed(self, chunk: bytes) -> list[_E]:
+        """The events `chunk` completes; `EventTooLarge` if the event being read (its data so far and its current
+        line) is past the limit."""
+        events = self._feed(chunk)
         if self._limit is not None and self._size + len(self._buffer) > self._limit:
             raise EventTooLarge(self._limit)
+        return events
 
     def _feed(self, chunk: bytes) -> list[_E]:
         if self._skip_lf or b"\r" in chunk:
             return self._feed_any(chunk)
+        buffer = self._buffer
+        end = len(chunk) - 2
+        if not buffer and chunk.find(b"\n") == end and chunk[end:] == b"\n\n" and chunk[:6] == b"data: ":
+            # One whole event of one `data: ` line (what servers send for a chat chunk): that line and the blank line.
+            self._data.append(str(chunk[6:end], "utf-8"))
+            self._size += end
+            return [self._dispatch()]
         # LF line ends only (what servers send): `bytes.split` finds them, `data: ` lines skip the general parser.
         lines = chunk.split(b"\n")
-        buffer = self._buffer
         if len(lines) == 1:
             buffer += chunk
             return []
@@ -131,19 +136,23 @@ class SSEDecoder(Generic[_E]):
             self._skip_lf = True
         return events
 
+    def _dispatch(self) -> _E:
+        """The event read so far (at a blank line, with data)."""
+        if self._limit is not None and self._size > self._limit:
+            raise EventTooLarge(self._limit)
+        self._size = 0
+        event = self._make(event=self._event, data="\n".join(self._data), id=self._last_id, retry=self._retry)
+        self._event = None
+        self._data = []
+        self._retry = None
+        return event
+
     def _line(self, line: bytes | bytearray) -> _E | None:
         if not line:
             if not self._data:
                 self._event = None
                 return None
-            if self._limit is not None and self._size > self._limit:
-                raise EventTooLarge(self._limit)
-            self._size = 0
-            event = self._make(event=self._event, data="\n".join(self._data), id=self._last_id, retry=self._retry)
-            self._event = None
-            self._data = []
-            self._retry = None
-            return event
+            return self._dispatch()
         colon = line.find(b":")
         if colon == 0:
             return None

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import ssl
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Hashable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import openai._streaming as openai_streaming
 from openai import AsyncStream, Stream
@@ -24,6 +24,7 @@ from typing_extensions import override
 
 from . import _fastparse
 from ._bodies import aread_bounded, read_bounded
+from ._deadline import AsyncDeadlineStream, SyncDeadlineStream
 from ._errors import as_mapping, describe, invalid_body, parse_body, request_id_of, too_large, trace_id_of
 from ._exceptions import (
     APIError,
@@ -33,9 +34,9 @@ from ._exceptions import (
     StreamInterruptedError,
 )
 from ._http import httpx
-from ._policy import body_snippet
-from ._response_headers import attach_headers
-from ._sse import EventTooLarge
+from ._policy import CALL, Call, body_snippet
+from ._response_headers import headers_attacher
+from ._sse import EventTooLarge, SSEDecoder
 
 if TYPE_CHECKING:
     from openai._base_client import BaseClient
@@ -63,14 +64,77 @@ def is_chat_stream(url: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class StreamPolicy:
-    """How a stream is checked: its deadline, whether it must end with `[DONE]`, whether it is a chat stream."""
+    """How a stream is checked: its deadline, whether it must end with `[DONE]`, whether it is a chat stream, and
+    whether what follows `[DONE]` may be read so that the connection is kept (`drain`: every socket of the client
+    is bounded by `_deadline`)."""
 
     deadline: float | None
     require_terminator: bool
     chat: bool
+    drain: bool = False
 
 
 _DEFAULT_STREAM_POLICY = StreamPolicy(None, False, False)
+
+_DRAIN_SECONDS: Final = 0.1
+"""Longest wait for the end of an HTTP/1.1 body after `[DONE]` (openai 3.x's figure for its async streams)."""
+_DRAIN_BYTES: Final = 64 << 10
+"""Most bytes read after `[DONE]` (the end of a chunked body is 5)."""
+
+
+def _drain_scope(response: httpx.Response, policy: StreamPolicy) -> tuple[Call, object] | None:
+    """The socket deadline and the transport stream to read what follows `[DONE]`; `None` when it may not be read
+    (not HTTP/1.1, or sockets the deadline does not reach)."""
+    if not policy.drain or response.http_version != "HTTP/1.1" or response.is_closed:
+        return None
+    deadline = time.monotonic() + _DRAIN_SECONDS
+    if policy.deadline is not None:
+        deadline = min(deadline, policy.deadline)
+    stream: object = response.stream
+    if isinstance(stream, SyncDeadlineStream | AsyncDeadlineStream):
+        stream = stream.wrapped
+    return Call(deadline), stream
+
+
+def _drain(response: httpx.Response, policy: StreamPolicy) -> None:
+    """Read the rest of a stream's HTTP/1.1 body after `[DONE]` (the end of the chunked encoding), so that closing
+    the response returns its connection to the pool instead of closing it: the next call reuses it (no new TCP and
+    TLS handshake). At most `_DRAIN_SECONDS` (each read is cut at the socket) and `_DRAIN_BYTES`; whatever goes
+    wrong only means the connection is closed, as without the drain."""
+    scope = _drain_scope(response, policy)
+    if scope is None:
+        return
+    call, stream = scope
+    token = CALL.set(call)
+    size = 0
+    try:
+        for piece in cast(Iterable[bytes], stream):
+            size += len(piece)
+            if size > _DRAIN_BYTES:
+                return
+    except (httpx.TransportError, ssl.SSLError):
+        return
+    finally:
+        CALL.reset(token)
+
+
+async def _adrain(response: httpx.Response, policy: StreamPolicy) -> None:
+    """Async variant of `_drain` (openai 2.x; openai 3.x drains its own way)."""
+    scope = _drain_scope(response, policy)
+    if scope is None:
+        return
+    call, stream = scope
+    token = CALL.set(call)
+    size = 0
+    try:
+        async for piece in cast(AsyncIterable[bytes], stream):
+            size += len(piece)
+            if size > _DRAIN_BYTES:
+                return
+    except (httpx.TransportError, ssl.SSLError):
+        return
+    finally:
+        CALL.reset(token)
 
 
 def _event_error(sse: ServerSentEvent, chat: bool) -> object | None:
@@ -174,20 +238,38 @@ def _fast_stream(cast_to: object, options: FinalRequestOptions | None) -> bool:
     )
 
 
-def _stream_item(cast_to: Any, sse: ServerSentEvent, response: httpx.Response, client: BaseClient[Any, Any]) -> Any:
-    """One event of a chat or completions stream, as openai's `__stream__` yields it, built by pydantic-core if it can.
+class _Items:
+    """Builds the items of one chat or completions stream, as openai's `__stream__` yields them: by pydantic-core if
+    it can (`_fastparse`), else by openai's construction."""
 
-    Error events never get here: `_iter_events` raised for them already, wherever openai would have.
-    """
-    event = sse.event
-    if event and event.startswith("thread."):
-        return client._process_response_data(  # pyright: ignore[reportPrivateUsage]
-            data={"data": sse.json(), "event": event}, cast_to=cast_to, response=response
-        )
-    model = _fastparse.parse_json(cast_to, sse.data)
-    if model is None:
-        return client._process_response_data(data=sse.json(), cast_to=cast_to, response=response)  # pyright: ignore[reportPrivateUsage]
-    return attach_headers(model, response)
+    __slots__ = ("_attach", "_cast_to", "_client", "_response")
+
+    def __init__(self, cast_to: Any, response: httpx.Response, client: BaseClient[Any, Any]) -> None:
+        self._cast_to = cast_to
+        self._response = response
+        self._client = client
+        self._attach = headers_attacher(cast_to, response)
+
+    def __call__(self, sse: ServerSentEvent) -> Any:
+        """The item of `sse` (error events never get here: they were raised wherever openai would raise them)."""
+        event = sse.event
+        if event and event.startswith("thread."):
+            return self._client._process_response_data(  # pyright: ignore[reportPrivateUsage]
+                data={"data": sse.json(), "event": event}, cast_to=self._cast_to, response=self._response
+            )
+        model = _fastparse.parse_json(self._cast_to, sse.data)
+        if model is None:
+            return self._client._process_response_data(  # pyright: ignore[reportPrivateUsage]
+                data=sse.json(), cast_to=self._cast_to, response=self._response
+            )
+        return self._attach(model)
+
+
+def _events_of(response: httpx.Response, decoder: object) -> tuple[StreamPolicy, SSEDecoder[ServerSentEvent]] | None:
+    """The policy and the decoder of a stream that may skip openai's event loop; `None` if its decoder is not ours."""
+    if not isinstance(decoder, SSEDecoder):
+        return None
+    return response.extensions.get(STREAM_POLICY, _DEFAULT_STREAM_POLICY), cast(SSEDecoder[ServerSentEvent], decoder)
 
 
 class PortkeyStream(Stream[_T]):
@@ -199,15 +281,38 @@ class PortkeyStream(Stream[_T]):
     @override
     def __stream__(self) -> Iterator[_T]:
         cast_to: Any = self._cast_to
-        if not _fast_stream(cast_to, self._options):
+        response = self.response
+        fast = _events_of(response, self._decoder) if _fast_stream(cast_to, self._options) else None
+        if fast is None:
             yield from super().__stream__()
             return
-        response = self.response
+        # `_iter_events` and the decoder's `iter_bytes`, inlined: two generators fewer per event.
+        policy, decoder = fast
+        items = _Items(cast_to, response, self._client)
         try:
-            for sse in self._iter_events():
-                if sse.data.startswith("[DONE]"):
-                    break
-                yield _stream_item(cast_to, sse, response, self._client)
+            if _is_json(response):
+                raise _json_instead_of_events(read_bounded(response))
+            chunks: Iterator[bytes] = response.iter_bytes()
+            if policy.deadline is not None:
+                chunks = _deadline_chunks(chunks, policy.deadline, response.request)
+            events = 0
+            try:
+                for chunk in chunks:
+                    for sse in decoder.feed(chunk):
+                        error = _event_error(sse, policy.chat)
+                        if error is not None:
+                            raise _stream_event_error(error, response)
+                        events += 1
+                        if sse.data.startswith("[DONE]"):
+                            _drain(response, policy)
+                            return
+                        yield items(sse)
+            except (httpx.TransportError, ssl.SSLError) as err:
+                raise _transport_stream_error(err, response, events) from err
+            except EventTooLarge as err:
+                raise too_large(response, "max_event_bytes", err.limit) from None
+            if policy.require_terminator:
+                raise _incomplete(response, events)
         finally:
             response.close()
 
@@ -242,7 +347,9 @@ class AsyncPortkeyStream(AsyncStream[_T]):
     @override
     async def __stream__(self) -> AsyncIterator[_T]:
         cast_to: Any = self._cast_to
-        if not _fast_stream(cast_to, self._options):
+        response = self.response
+        fast = _events_of(response, self._decoder) if _fast_stream(cast_to, self._options) else None
+        if fast is None:
             inner = cast("AsyncGenerator[_T, None]", super().__stream__())
             try:
                 async for item in inner:
@@ -250,16 +357,37 @@ class AsyncPortkeyStream(AsyncStream[_T]):
             finally:
                 await inner.aclose()
             return
-        response = self.response
+        policy, decoder = fast
+        items = _Items(cast_to, response, self._client)
         # openai 3.x reads an HTTP/1.1 body to its end after `[DONE]` so the connection can be reused; 2.x does not.
         drain = getattr(openai_streaming, "drain_response_async", None)
         try:
-            async for sse in self._iter_events():
-                if sse.data.startswith("[DONE]"):
-                    if drain is not None and response.http_version == "HTTP/1.1":
-                        await drain(response)
-                    break
-                yield _stream_item(cast_to, sse, response, self._client)
+            if _is_json(response):
+                raise _json_instead_of_events(await aread_bounded(response))
+            chunks: AsyncIterator[bytes] = response.aiter_bytes()
+            if policy.deadline is not None:
+                chunks = _adeadline_chunks(chunks, policy.deadline, response.request)
+            events = 0
+            try:
+                async for chunk in chunks:
+                    for sse in decoder.feed(chunk):
+                        error = _event_error(sse, policy.chat)
+                        if error is not None:
+                            raise _stream_event_error(error, response)
+                        events += 1
+                        if sse.data.startswith("[DONE]"):
+                            if drain is None:
+                                await _adrain(response, policy)
+                            elif response.http_version == "HTTP/1.1":
+                                await drain(response)
+                            return
+                        yield items(sse)
+            except (httpx.TransportError, ssl.SSLError) as err:
+                raise _transport_stream_error(err, response, events) from err
+            except EventTooLarge as err:
+                raise too_large(response, "max_event_bytes", err.limit) from None
+            if policy.require_terminator:
+                raise _incomplete(response, events)
         finally:
             await response.aclose()
 
