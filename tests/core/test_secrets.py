@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -160,3 +161,43 @@ def test_child_loggers_redact(name: str, caplog: pytest.LogCaptureFixture) -> No
     assert caplog.records
     assert CANARY not in caplog.text
     assert "(ValueError)" in caplog.text
+
+
+def test_http2_header_compression_logs_no_secret(caplog: pytest.LogCaptureFixture) -> None:
+    """hpack (HTTP/2) logs every header it encodes and decodes at DEBUG: the headers of a real request go through
+    its encoder and decoder, and no secret value reaches a record, while ordinary header values still do."""
+    from hpack import Decoder, Encoder
+
+    from portkey_ai._http import httpx
+    from tests.core.mock_transport import Script, make_client
+
+    script = Script()
+    client = make_client(
+        False,
+        script,
+        api_key=CANARY,
+        virtual_key=CANARY + "-vk",
+        provider="openai",
+        Authorization="Bearer " + CANARY + "-provider",
+        trace_id="trace-visible",
+    )
+    assert isinstance(client, Portkey)
+    client.chat.completions.create(
+        model="gpt-test", messages=[{"role": "user", "content": "hi"}], extra_headers={"api-key": CANARY + "-azure"}
+    )
+    headers = [(name.lower(), value) for name, value in script.last.headers.raw]
+    assert any(CANARY.encode() in value for _, value in headers)
+    response = httpx.Headers({"set-cookie": f"session={CANARY}", "x-portkey-trace-id": "trace-visible"})
+    caplog.set_level(logging.DEBUG, logger="hpack")
+    encoder, decoder = Encoder(), Decoder()
+    decoded = decoder.decode(encoder.encode(headers), raw=True)
+    decoder.decode(encoder.encode(list(response.raw)))
+    small = Encoder()
+    small.header_table_size = 64
+    small.encode(headers)
+    assert [(name, value) for name, value in decoded] == headers
+    assert {record.name for record in caplog.records} == {"hpack.hpack", "hpack.table"}
+    assert any("Evicting" in record.getMessage() for record in caplog.records)
+    assert CANARY not in caplog.text
+    assert "trace-visible" in caplog.text
+    assert "x-portkey-api-key" in caplog.text

@@ -6,7 +6,8 @@ logs every URL with its query at INFO (httpcore every response header at DEBUG),
 to those loggers: what the one secret rule of `_secrets.py` calls secret becomes `<redacted>` (values under secret
 names, such as `set-cookie`, `Ocp-Apim-Subscription-Key` and the Portkey headers that may carry secrets or personal
 data, and values shaped like `sk-...`, `Bearer ...`, a password in a URL), bodies and query parameters are dropped,
-URLs lose their query string and tracebacks are reduced to the exception type. Logger levels
+URLs lose their query string and tracebacks are reduced to the exception type. HTTP/2's header compression (hpack)
+gets a `HeaderCodecFilter`: header values by the same rule, header blocks omitted. Logger levels
 are never changed, except by `PORTKEY_LOG=debug|info`, which sets the `portkey_ai` and `openai` loggers (never the
 HTTP library's).
 """
@@ -24,7 +25,7 @@ from typing_extensions import override
 from ._http import httpx
 from ._secrets import REDACTED, is_secret_name, redact_text
 
-__all__ = ["RedactingFilter", "install", "logger", "redact_headers"]
+__all__ = ["HeaderCodecFilter", "RedactingFilter", "install", "logger", "redact_headers"]
 
 logger = logging.getLogger("portkey_ai")
 
@@ -100,7 +101,50 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def _header_text(value: object) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def _header_pair(name: object, value: object) -> tuple[str, str]:
+    text = _header_text(name)
+    return text, REDACTED if is_secret_name(text) else redact_text(_header_text(value))
+
+
+def _redact_codec_args(args: tuple[object, ...]) -> tuple[object, ...]:
+    """hpack's arguments: a header's value by the rule of its name, header blocks (bytes) omitted."""
+    if len(args) >= 2 and isinstance(args[0], bytes | str) and isinstance(args[1], bytes | str):
+        args = (*_header_pair(args[0], args[1]), *args[2:])
+    return tuple(_redact_codec_arg(arg) for arg in args)
+
+
+def _redact_codec_arg(arg: object) -> object:
+    if isinstance(arg, tuple):
+        items = cast(tuple[object, ...], arg)
+        return _header_pair(*items) if len(items) == 2 else items
+    if isinstance(arg, bytes | bytearray | memoryview):
+        return OMITTED
+    return arg
+
+
+class HeaderCodecFilter(logging.Filter):
+    """For HTTP/2's header compression (hpack), which logs every header it encodes or decodes at DEBUG, as a name
+    and a value in separate arguments (`"Adding %s=%s to the header table"`), as header tuples, and as whole header
+    blocks: a value under a secret name becomes `<redacted>`, other values are redacted by shape, and header blocks
+    (Huffman-coded bytes that no shape rule can read) are omitted."""
+
+    @override
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact `record` in place; never drops it."""
+        if isinstance(record.args, tuple):
+            record.args = _redact_codec_args(record.args)
+        return True
+
+
 _FILTER = RedactingFilter()
+_CODEC_FILTER = HeaderCodecFilter()
+_CODEC_LOGGERS = ("hpack.hpack", "hpack.table")
+"""HTTP/2's header compression (the `h2` stack of `httpx2[http2]`): h2 marks `authorization` and short cookies as
+sensitive, which hpack's own log redacts, but not `x-portkey-api-key` or a provider's key header."""
 _HTTPCORE_LOGGERS = ("connection", "http11", "http2", "proxy", "socks")
 _LOGGERS = (
     "openai._base_client",
@@ -131,6 +175,10 @@ def install() -> None:
     """Attach the redacting filter to the loggers that can see requests, and apply `PORTKEY_LOG` (idempotent)."""
     for name in _LOGGERS:
         redacting_logger(name)
+    for name in _CODEC_LOGGERS:
+        codec_logger = logging.getLogger(name)
+        if _CODEC_FILTER not in codec_logger.filters:
+            codec_logger.addFilter(_CODEC_FILTER)
     level = {"debug": logging.DEBUG, "info": logging.INFO}.get(os.environ.get("PORTKEY_LOG", "").strip().lower())
     if level is not None:
         logging.basicConfig(format="[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
