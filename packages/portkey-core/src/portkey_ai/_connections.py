@@ -18,7 +18,7 @@ from . import _logging
 from ._http import httpx
 from ._policy import origin
 
-__all__ = ["MaskedHeaders", "SYNC_HTTP_CLIENTS", "check_event_loop", "same_origin_redirect"]
+__all__ = ["MaskedHeaders", "SYNC_HTTP_CLIENTS", "after_fork_in_child", "check_event_loop", "same_origin_redirect"]
 
 
 class MaskedHeaders(httpx.Headers):
@@ -71,8 +71,14 @@ def _detached(function: Callable[[], None]) -> Callable[[], None]:
     return cast("Callable[[], None]", after_fork)
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_detached(_forget_inherited_connections))
+def after_fork_in_child(function: Callable[[], None]) -> None:
+    """Run the module-level `function` in the child of every `os.fork()` (where forking exists: not on Windows),
+    registered through `_detached` so that it costs nothing at interpreter exit."""
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_detached(function))
+
+
+after_fork_in_child(_forget_inherited_connections)
 
 _EVENT_LOOPS: weakref.WeakKeyDictionary[httpx.AsyncClient, weakref.ref[asyncio.AbstractEventLoop]] = (
     weakref.WeakKeyDictionary()

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, cast
 import openai
 import pydantic
 
+from .._connections import after_fork_in_child
 from .._constants import PORTKEY_GATEWAY_URL
 from .._logging import redacting_logger
 from .._secrets import REDACTED, is_secret_name, redact_text
@@ -801,4 +802,4 @@ def _reset_all_after_fork() -> None:
 
 
 atexit.register(_shutdown_all_at_exit)
-os.register_at_fork(after_in_child=_reset_all_after_fork)
+after_fork_in_child(_reset_all_after_fork)
