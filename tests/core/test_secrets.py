@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 import pytest
 
@@ -163,7 +164,8 @@ def test_child_loggers_redact(name: str, caplog: pytest.LogCaptureFixture) -> No
     assert "(ValueError)" in caplog.text
 
 
-def test_http2_header_compression_logs_no_secret(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_http2_header_compression_logs_no_secret(is_async: bool, caplog: pytest.LogCaptureFixture) -> None:
     """hpack (HTTP/2) logs every header it encodes and decodes at DEBUG: the headers of a real request go through
     its encoder and decoder, and no secret value reaches a record, while ordinary header values still do."""
     from hpack import Decoder, Encoder
@@ -173,7 +175,7 @@ def test_http2_header_compression_logs_no_secret(caplog: pytest.LogCaptureFixtur
 
     script = Script()
     client = make_client(
-        False,
+        is_async,
         script,
         api_key=CANARY,
         virtual_key=CANARY + "-vk",
@@ -181,10 +183,15 @@ def test_http2_header_compression_logs_no_secret(caplog: pytest.LogCaptureFixtur
         Authorization="Bearer " + CANARY + "-provider",
         trace_id="trace-visible",
     )
-    assert isinstance(client, Portkey)
-    client.chat.completions.create(
-        model="gpt-test", messages=[{"role": "user", "content": "hi"}], extra_headers={"api-key": CANARY + "-azure"}
-    )
+    arguments: dict[str, Any] = {
+        "model": "gpt-test",
+        "messages": [{"role": "user", "content": "hi"}],
+        "extra_headers": {"api-key": CANARY + "-azure"},
+    }
+    if isinstance(client, AsyncPortkey):
+        await client.chat.completions.create(**arguments)
+    else:
+        client.chat.completions.create(**arguments)
     headers = [(name.lower(), value) for name, value in script.last.headers.raw]
     assert any(CANARY.encode() in value for _, value in headers)
     response = httpx.Headers({"set-cookie": f"session={CANARY}", "x-portkey-trace-id": "trace-visible"})

@@ -35,9 +35,19 @@ _BODY_KEYS = frozenset({"json_data", "content", "files", "extra_json", "params",
 _URL = re.compile(r"\b(https?://[^\s?#\"']*)\?[^\s#\"']*")
 
 
+def _header_text(value: object) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def _header_pair(name: object, value: object) -> tuple[str, str]:
+    """A header as text, its value `<redacted>` under a secret name and redacted by shape otherwise."""
+    text = _header_text(name)
+    return text, REDACTED if is_secret_name(text) else redact_text(_header_text(value))
+
+
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Headers as a dict with every secret value (by name or shape, see `_secrets`) replaced by `<redacted>`."""
-    return {name: REDACTED if is_secret_name(name) else redact_text(value) for name, value in headers}
+    return dict(_header_pair(name, value) for name, value in headers)
 
 
 def strip_query(text: str) -> str:
@@ -101,28 +111,21 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def _header_text(value: object) -> str:
-    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-
-
-def _header_pair(name: object, value: object) -> tuple[str, str]:
-    text = _header_text(name)
-    return text, REDACTED if is_secret_name(text) else redact_text(_header_text(value))
-
-
 def _redact_codec_args(args: tuple[object, ...]) -> tuple[object, ...]:
-    """hpack's arguments: a header's value by the rule of its name, header blocks (bytes) omitted."""
+    """hpack's arguments (or a header tuple's items): a leading name and value as a header, by the rule of the
+    name; header blocks (bytes) omitted; text redacted by shape."""
     if len(args) >= 2 and isinstance(args[0], bytes | str) and isinstance(args[1], bytes | str):
-        args = (*_header_pair(args[0], args[1]), *args[2:])
+        return (*_header_pair(args[0], args[1]), *_redact_codec_args(args[2:]))
     return tuple(_redact_codec_arg(arg) for arg in args)
 
 
 def _redact_codec_arg(arg: object) -> object:
-    if isinstance(arg, tuple):
-        items = cast(tuple[object, ...], arg)
-        return _header_pair(*items) if len(items) == 2 else items
+    if isinstance(arg, tuple | list):
+        return _redact_codec_args(tuple(cast(tuple[object, ...] | list[object], arg)))
     if isinstance(arg, bytes | bytearray | memoryview):
         return OMITTED
+    if isinstance(arg, str):
+        return redact_text(arg)
     return arg
 
 
@@ -165,9 +168,13 @@ def redacting_logger(name: str) -> logging.Logger:
     Every logger of this distribution and its siblings is made with it: a logger's filters never run for records of
     its child loggers, so the filter on `portkey_ai` alone would not cover `portkey_ai.langchain`.
     """
+    return _filtered(name, _FILTER)
+
+
+def _filtered(name: str, log_filter: logging.Filter) -> logging.Logger:
     target = logging.getLogger(name)
-    if _FILTER not in target.filters:
-        target.addFilter(_FILTER)
+    if log_filter not in target.filters:
+        target.addFilter(log_filter)
     return target
 
 
@@ -176,9 +183,7 @@ def install() -> None:
     for name in _LOGGERS:
         redacting_logger(name)
     for name in _CODEC_LOGGERS:
-        codec_logger = logging.getLogger(name)
-        if _CODEC_FILTER not in codec_logger.filters:
-            codec_logger.addFilter(_CODEC_FILTER)
+        _filtered(name, _CODEC_FILTER)
     level = {"debug": logging.DEBUG, "info": logging.INFO}.get(os.environ.get("PORTKEY_LOG", "").strip().lower())
     if level is not None:
         logging.basicConfig(format="[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
